@@ -8,7 +8,7 @@
 #define RECKON_LINKAGE_BASE_EXEC_H_
 
 #include <atomic>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -26,7 +26,7 @@ struct ExecOptions {
 
 // Returns OK while `exec` allows the work named `stage` to go on.
 inline absl::Status CheckContinue(const ExecOptions& exec,
-                                  std::string_view stage) {
+                                  absl::string_view stage) {
   if (exec.cancelled != nullptr &&
       exec.cancelled->load(std::memory_order_relaxed)) {
     return absl::CancelledError(absl::StrCat(stage, ": cancelled"));

@@ -1,0 +1,89 @@
+// The Fellegi-Sunter model (Fellegi and Sunter, JASA 1969): each compared
+// field of a record pair falls into one of a few ordered agreement levels;
+// m is the probability of a level among true matches, u among non-matches,
+// and a pair's match weight is the sum over fields of log2(m/u). The match
+// probability follows from the weight and the prior share of matches.
+//
+// A "missing" level (either value absent) carries no evidence: weight 0.
+//
+//   FellegiSunterModel model = ...;           // from TrainByEm (em.h)
+//   double weight = model.PatternWeight(levels);
+//   double p = model.MatchProbability(weight);
+#ifndef RECKON_LINKAGE_SCORE_FELLEGI_SUNTER_H_
+#define RECKON_LINKAGE_SCORE_FELLEGI_SUNTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace reckon {
+
+// One compared field: `level_names.size()` agreement levels, best first.
+// The missing level is index `levels()`, past the named ones.
+struct ComparisonModel {
+  std::string name;
+  std::vector<std::string> level_names;
+  std::vector<double> m;  // per level, sums to 1
+  std::vector<double> u;  // per level, sums to 1
+
+  int levels() const { return static_cast<int>(level_names.size()); }
+  int missing_level() const { return levels(); }
+  // log2(m/u) for `level`; 0 for the missing level.
+  double Weight(int level) const;
+};
+
+// Packs one level per comparison (missing included) into one integer, so
+// that comparison vectors can be counted and trained on as patterns.
+// Thread-safe (immutable).
+class PatternCodec {
+ public:
+  // Fails if the number of distinct patterns would not fit in 32 bits.
+  static absl::StatusOr<PatternCodec> Create(
+      const std::vector<int>& levels_per_comparison);
+
+  size_t comparisons() const { return radix_.size(); }
+  uint32_t Encode(std::span<const uint8_t> levels) const;
+  void Decode(uint32_t pattern, std::span<uint8_t> levels) const;
+  // The level of comparison `c` in `pattern`.
+  int Level(uint32_t pattern, size_t c) const;
+  uint64_t pattern_space() const { return pattern_space_; }
+
+ private:
+  std::vector<uint32_t> radix_;   // levels + 1 (missing) per comparison
+  std::vector<uint32_t> stride_;  // product of earlier radices
+  uint64_t pattern_space_ = 1;
+};
+
+struct FellegiSunterModel {
+  std::vector<ComparisonModel> comparisons;
+  // Prior probability that a candidate pair is a match.
+  double lambda = 0.01;
+
+  // Sum of the comparisons' weights for one level per comparison.
+  double PatternWeight(std::span<const uint8_t> levels) const;
+  double PatternWeight(const PatternCodec& codec, uint32_t pattern) const;
+  // Posterior match probability of a pair with total weight `weight`.
+  double MatchProbability(double weight) const;
+  // The weight at which the match probability is `probability`.
+  double WeightForProbability(double probability) const;
+};
+
+struct PatternCount {
+  uint32_t pattern = 0;
+  uint64_t count = 0;
+};
+
+// Sets each comparison's u to the level frequencies among `counts` (a
+// sample of random record pairs, nearly all non-matches), with add-one
+// smoothing so no level gets u = 0. Missing levels are not counted.
+void SetUFromRandomPairs(const PatternCodec& codec,
+                         std::span<const PatternCount> counts,
+                         FellegiSunterModel* model);
+
+}  // namespace reckon
+
+#endif  // RECKON_LINKAGE_SCORE_FELLEGI_SUNTER_H_

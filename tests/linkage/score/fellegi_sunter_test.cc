@@ -1,0 +1,150 @@
+#include "linkage/score/fellegi_sunter.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "linkage/score/em.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reckon {
+namespace {
+
+using ::reckon_testing::StatusIs;
+using ::testing::DoubleNear;
+using ::testing::HasSubstr;
+
+ComparisonModel Comparison(std::vector<double> m, std::vector<double> u) {
+  ComparisonModel comparison;
+  for (size_t l = 0; l < m.size(); ++l) {
+    comparison.level_names.push_back("level" + std::to_string(l));
+  }
+  comparison.m = std::move(m);
+  comparison.u = std::move(u);
+  return comparison;
+}
+
+TEST(PatternCodecTest, RoundTripsEveryPattern) {
+  auto codec = PatternCodec::Create({3, 1, 4});
+  ASSERT_TRUE(codec.ok());
+  EXPECT_EQ(codec->pattern_space(), 4u * 2u * 5u);
+  std::vector<uint8_t> levels(3);
+  for (uint32_t p = 0; p < codec->pattern_space(); ++p) {
+    codec->Decode(p, levels);
+    EXPECT_EQ(codec->Encode(levels), p);
+    for (size_t c = 0; c < 3; ++c) EXPECT_EQ(codec->Level(p, c), levels[c]);
+  }
+}
+
+TEST(PatternCodecTest, RejectsBadLevelCounts) {
+  EXPECT_THAT(PatternCodec::Create({3, 0}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("levels")));
+  EXPECT_THAT(PatternCodec::Create(std::vector<int>(12, 9)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("32 bits")));
+}
+
+TEST(FellegiSunterTest, WeightsAndProbabilitiesByHand) {
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.9, 0.1}, {0.1, 0.9}));
+  model.comparisons.push_back(Comparison({0.8, 0.2}, {0.05, 0.95}));
+  model.lambda = 0.5;
+  // log2(0.9/0.1) + log2(0.8/0.05) = log2(9) + 4.
+  const std::vector<uint8_t> agree = {0, 0};
+  EXPECT_NEAR(model.PatternWeight(agree), std::log2(9.0) + 4.0, 1e-12);
+  // Missing (level 2 for the second comparison) adds nothing.
+  const std::vector<uint8_t> missing = {1, 2};
+  EXPECT_NEAR(model.PatternWeight(missing), std::log2(0.1 / 0.9), 1e-12);
+  EXPECT_NEAR(model.MatchProbability(0.0), 0.5, 1e-12);
+  EXPECT_NEAR(model.MatchProbability(1.0), 2.0 / 3.0, 1e-12);
+  model.lambda = 0.2;  // prior odds 1:4, so weight 2 gives even odds
+  EXPECT_NEAR(model.MatchProbability(2.0), 0.5, 1e-12);
+  EXPECT_NEAR(model.WeightForProbability(0.5), 2.0, 1e-12);
+}
+
+TEST(FellegiSunterTest, UFromRandomPairsUsesAddOneSmoothing) {
+  auto codec = PatternCodec::Create({2});
+  ASSERT_TRUE(codec.ok());
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.5, 0.5}));
+  // 2 pairs at level 0, 6 at level 1, 5 missing (ignored).
+  const std::vector<PatternCount> counts = {{0, 2}, {1, 6}, {2, 5}};
+  SetUFromRandomPairs(*codec, counts, &model);
+  EXPECT_NEAR(model.comparisons[0].u[0], 3.0 / 10.0, 1e-12);
+  EXPECT_NEAR(model.comparisons[0].u[1], 7.0 / 10.0, 1e-12);
+}
+
+// Pattern counts drawn exactly from a known mixture: EM with the true u
+// must recover the true m and lambda (the mixture is identifiable with
+// three conditionally independent comparisons).
+TEST(EmTest, RecoversKnownParametersFromExactMixtureCounts) {
+  FellegiSunterModel truth;
+  truth.comparisons.push_back(Comparison({0.85, 0.10, 0.05}, {0.02, 0.08, 0.90}));
+  truth.comparisons.push_back(Comparison({0.90, 0.10}, {0.10, 0.90}));
+  truth.comparisons.push_back(Comparison({0.70, 0.20, 0.10}, {0.01, 0.04, 0.95}));
+  truth.lambda = 0.15;
+  auto codec = PatternCodec::Create({3, 2, 3});
+  ASSERT_TRUE(codec.ok());
+
+  std::vector<PatternCount> counts;
+  std::vector<uint8_t> levels(3);
+  for (uint32_t p = 0; p < codec->pattern_space(); ++p) {
+    codec->Decode(p, levels);
+    if (levels[0] == 3 || levels[1] == 2 || levels[2] == 3) continue;
+    double pm = truth.lambda;
+    double pu = 1.0 - truth.lambda;
+    for (size_t c = 0; c < 3; ++c) {
+      pm *= truth.comparisons[c].m[levels[c]];
+      pu *= truth.comparisons[c].u[levels[c]];
+    }
+    counts.push_back({p, static_cast<uint64_t>(std::llround((pm + pu) * 1e9))});
+  }
+
+  FellegiSunterModel model = truth;
+  InitializeM(&model);
+  model.lambda = 0.5;
+  EmOptions options;
+  options.max_iterations = 2000;
+  options.tolerance = 1e-10;
+  auto report = TrainByEm(*codec, counts, options, &model);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->converged);
+  EXPECT_NEAR(model.lambda, truth.lambda, 1e-4);
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t l = 0; l < truth.comparisons[c].m.size(); ++l) {
+      EXPECT_NEAR(model.comparisons[c].m[l], truth.comparisons[c].m[l], 1e-3)
+          << "comparison " << c << " level " << l;
+    }
+  }
+}
+
+TEST(EmTest, MissingLevelsCarryNoEvidence) {
+  // One comparison always missing: training must ignore it, not crash, and
+  // leave its m at whatever normalization of zero tallies gives (uniform).
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.1, 0.9}));
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.1, 0.9}));
+  auto codec = PatternCodec::Create({2, 2});
+  ASSERT_TRUE(codec.ok());
+  std::vector<PatternCount> counts;
+  for (uint8_t level : {0, 1}) {
+    const std::vector<uint8_t> levels = {level, 2};
+    counts.push_back({codec->Encode(levels), level == 0 ? 30u : 70u});
+  }
+  auto report = TrainByEm(*codec, counts, {}, &model);
+  ASSERT_TRUE(report.ok());
+  EXPECT_NEAR(model.comparisons[1].m[0], 0.5, 1e-9);
+}
+
+TEST(EmTest, NoPairsIsAFailedPrecondition) {
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.1, 0.9}));
+  auto codec = PatternCodec::Create({2});
+  ASSERT_TRUE(codec.ok());
+  EXPECT_THAT(TrainByEm(*codec, {}, {}, &model),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("no candidate pairs")));
+}
+
+}  // namespace
+}  // namespace reckon
