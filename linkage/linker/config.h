@@ -1,0 +1,118 @@
+// The linker's configuration as plain C++: which fields are compared and
+// how, which blocking keys make candidate pairs, and the thresholds.
+// service/ builds it from a LinkageConfig text proto (proto/reckon/v1/
+// config.proto); DefaultLinkerConfig() is what the canonical schema gets
+// when no config is given.
+#ifndef RECKON_LINKAGE_LINKER_CONFIG_H_
+#define RECKON_LINKAGE_LINKER_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "linkage/base/record.h"
+#include "linkage/score/em.h"
+
+namespace reckon {
+
+// A canonical field, every name token of a record ("any name": given name,
+// surname and full name together), or an extra column by name.
+struct FieldRef {
+  enum class Kind { kField, kAnyName, kColumn };
+  Kind kind = Kind::kField;
+  Field field = Field::kSurname;
+  std::string column;
+
+  static FieldRef Of(Field f) { return {Kind::kField, f, ""}; }
+  static FieldRef AnyName() { return {Kind::kAnyName, Field::kSurname, ""}; }
+  static FieldRef Column(std::string name) {
+    return {Kind::kColumn, Field::kSurname, std::move(name)};
+  }
+  std::string Name() const;
+  bool IsNameField() const;  // given name, surname, patronymic, full name
+};
+
+enum class ComparatorKind {
+  kName,      // normalized name tokens, order-free, cross-script
+  kString,    // exact, then edit distance bounds
+  kDate,      // exact, day/month swapped, same year-month, year +-1, same year
+  kPassport,  // exact, one edit, prefix or suffix
+  kExact,     // equal or not (sex, nationality, codes)
+};
+
+struct ComparisonSpec {
+  std::string name;  // shown in model.json and explanations
+  FieldRef field;
+  ComparatorKind kind = ComparatorKind::kName;
+  // kName: similarity floors of the "close" and "similar" levels.
+  std::vector<double> similarity_levels = {0.92, 0.80};
+  // kString: edits allowed at the "near" level.
+  int max_edits = 2;
+  // Rare values count for more when they agree exactly.
+  bool term_frequency_adjust = false;
+};
+
+enum class KeyTransform {
+  kExact,         // the normalized value
+  kPhonetic,      // one key per name token: its phonetic code
+  kPhoneticPair,  // one key per pair of name tokens: both codes, sorted
+  kSkeleton,      // one key per name token: its consonant skeleton
+  kSortedTokens,  // the name's tokens sorted
+  kYear,          // year of a date
+  kYearMonth,     // year and month of a date
+  kPrefix,        // the first `length` characters of the normalized value
+};
+
+struct KeyPartSpec {
+  FieldRef field;
+  KeyTransform transform = KeyTransform::kExact;
+  int length = 0;  // kPrefix only
+};
+
+// Records that agree on every part of a key meet. A part with several
+// values (one per name token) gives one key per combination.
+struct BlockingKeySpec {
+  std::string name;
+  std::vector<KeyPartSpec> parts;
+};
+
+enum class LinkMode { kDedupeAndLink, kLinkOnly, kDedupeOnly };
+
+struct LinkerConfig {
+  std::vector<ComparisonSpec> comparisons;
+  std::vector<BlockingKeySpec> blocking_keys;
+  LinkMode mode = LinkMode::kDedupeAndLink;
+  size_t max_block_size = 1000;
+  // Link pairs whose match weight reaches this. Unset: the weight at which
+  // the match probability reaches `link_probability`.
+  std::optional<double> link_threshold;
+  double link_probability = 0.5;
+  // Sources known to hold no duplicates: at most one record of each per
+  // entity.
+  std::vector<std::string> duplicate_free_sources;
+  // Refuse merges that would make an entity larger than this (0: no limit).
+  size_t max_entity_size = 200;
+  // Forbid merging records whose sex and birth date both disagree.
+  bool guard_sex_and_birth_date = true;
+  EmOptions em;
+  // Random pairs drawn to estimate u.
+  size_t u_sample_pairs = 1'000'000;
+  uint64_t seed = 20240611;
+  // Pairs with at least this match probability are returned in the result
+  // (for audit and linkage-uncertainty estimates).
+  double keep_pair_probability = 0.01;
+};
+
+// The defaults for the canonical schema (DESIGN.md).
+LinkerConfig DefaultLinkerConfig();
+
+// Checks the config: names unique, fields usable by their comparator,
+// keys non-empty, thresholds in range. kInvalidArgument names the offender.
+absl::Status ValidateLinkerConfig(const LinkerConfig& config);
+
+}  // namespace reckon
+
+#endif  // RECKON_LINKAGE_LINKER_CONFIG_H_

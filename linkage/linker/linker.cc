@@ -1,0 +1,422 @@
+#include "linkage/linker/linker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
+#include "linkage/base/status_macros.h"
+#include "linkage/compare/date_compare.h"
+#include "linkage/linker/keys.h"
+#include "tbb/blocked_range.h"
+#include "tbb/enumerable_thread_specific.h"
+#include "tbb/parallel_for.h"
+#include "tbb/parallel_sort.h"
+
+namespace reckon {
+namespace {
+
+// Term-frequency adjustments are bounded so that one rare name cannot
+// outweigh every other field (Splink bounds them the same way).
+constexpr double kMaxTfAdjustment = 6.0;
+constexpr size_t kSampleChunk = 1 << 15;
+
+struct CandidatePair {
+  uint32_t a;
+  uint32_t b;
+  uint32_t pattern;
+};
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+bool PairAllowed(LinkMode mode, uint16_t source_a, uint16_t source_b) {
+  switch (mode) {
+    case LinkMode::kLinkOnly:
+      return source_a != source_b;
+    case LinkMode::kDedupeOnly:
+      return source_a == source_b;
+    case LinkMode::kDedupeAndLink:
+      break;
+  }
+  return true;
+}
+
+class PatternMaker {
+ public:
+  PatternMaker(const std::vector<std::unique_ptr<FieldComparator>>& comparators,
+               const PatternCodec& codec)
+      : comparators_(comparators), codec_(codec) {}
+
+  uint32_t Pattern(uint32_t a, uint32_t b, std::vector<uint8_t>* levels) const {
+    levels->resize(comparators_.size());
+    for (size_t c = 0; c < comparators_.size(); ++c) {
+      (*levels)[c] = comparators_[c]->Level(a, b);
+    }
+    return codec_.Encode(*levels);
+  }
+
+ private:
+  const std::vector<std::unique_ptr<FieldComparator>>& comparators_;
+  const PatternCodec& codec_;
+};
+
+std::vector<PatternCount> SortedCounts(
+    const absl::flat_hash_map<uint32_t, uint64_t>& counts) {
+  std::vector<PatternCount> sorted;
+  sorted.reserve(counts.size());
+  for (const auto& [pattern, count] : counts) sorted.push_back({pattern, count});
+  std::sort(sorted.begin(), sorted.end(),
+            [](const PatternCount& x, const PatternCount& y) {
+              return x.pattern < y.pattern;
+            });
+  return sorted;
+}
+
+// Pattern counts of random record pairs allowed by the mode: the sample
+// from which u is estimated. Deterministic: each chunk has its own seed.
+std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
+                                            const PatternMaker& maker,
+                                            const LinkerConfig& config) {
+  const size_t n = prepared.size;
+  const size_t samples = config.u_sample_pairs;
+  const size_t chunks = (samples + kSampleChunk - 1) / kSampleChunk;
+  std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_chunk(chunks);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
+    uint64_t state = config.seed ^ (0xa0761d6478bd642fULL * (chunk + 1));
+    std::vector<uint8_t> levels;
+    const size_t count =
+        std::min(kSampleChunk, samples - chunk * kSampleChunk);
+    for (size_t s = 0; s < count; ++s) {
+      // Up to 32 tries to find a pair the mode allows.
+      for (int attempt = 0; attempt < 32; ++attempt) {
+        const auto a = static_cast<uint32_t>(SplitMix64(&state) % n);
+        const auto b = static_cast<uint32_t>(SplitMix64(&state) % n);
+        if (a == b ||
+            !PairAllowed(config.mode, prepared.source[a], prepared.source[b])) {
+          continue;
+        }
+        ++per_chunk[chunk][maker.Pattern(std::min(a, b), std::max(a, b),
+                                         &levels)];
+        break;
+      }
+    }
+  });
+  absl::flat_hash_map<uint32_t, uint64_t> total;
+  for (const auto& chunk : per_chunk) {
+    for (const auto& [pattern, count] : chunk) total[pattern] += count;
+  }
+  return SortedCounts(total);
+}
+
+template <typename T>
+std::string Majority(std::vector<T>& values) {
+  if (values.empty()) return "";
+  std::sort(values.begin(), values.end());
+  std::string best;
+  size_t best_count = 0;
+  for (size_t i = 0; i < values.size();) {
+    size_t j = i;
+    while (j < values.size() && values[j] == values[i]) ++j;
+    if (j - i > best_count) {
+      best_count = j - i;
+      best = values[i];
+    }
+    i = j;
+  }
+  return best;
+}
+
+std::vector<EntityInfo> SettleEntityInfo(const std::vector<Record>& records,
+                                         const PreparedRecords& prepared,
+                                         const std::vector<uint32_t>& entity,
+                                         size_t entities) {
+  std::vector<std::vector<size_t>> members(entities);
+  for (size_t r = 0; r < entity.size(); ++r) members[entity[r]].push_back(r);
+  std::vector<EntityInfo> info(entities);
+  tbb::parallel_for(size_t{0}, entities, [&](size_t e) {
+    std::vector<std::string> nationality, sex, region, sector;
+    for (size_t r : members[e]) {
+      if (!prepared.nationality[r].empty()) {
+        nationality.push_back(prepared.nationality[r]);
+      }
+      if (prepared.sex[r] != Sex::kUnknown) {
+        sex.push_back(prepared.sex[r] == Sex::kMale ? "M" : "F");
+      }
+      std::string folded = FoldValue(records[r].Get(Field::kRegion));
+      if (!folded.empty()) region.push_back(std::move(folded));
+      folded = FoldValue(records[r].Get(Field::kSector));
+      if (!folded.empty()) sector.push_back(std::move(folded));
+    }
+    info[e] = {Majority(nationality), Majority(sex), Majority(region),
+               Majority(sector)};
+  });
+  return info;
+}
+
+double TfAdjustment(const LinkResult& result, size_t c, uint32_t a) {
+  const int64_t term = result.comparators[c]->TermId(a);
+  if (term < 0 || result.term_frequency[c].empty()) return 0.0;
+  const double tf = result.term_frequency[c][static_cast<size_t>(term)];
+  const double u_exact = result.model.comparisons[c].u[0];
+  return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
+                    kMaxTfAdjustment);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Linker>> Linker::Create(LinkerConfig config) {
+  RECKON_RETURN_IF_ERROR(ValidateLinkerConfig(config));
+  RECKON_ASSIGN_OR_RETURN(std::unique_ptr<NameNormalizer> normalizer,
+                          NameNormalizer::Create());
+  return std::unique_ptr<Linker>(
+      new Linker(std::move(config), std::move(normalizer)));
+}
+
+absl::StatusOr<LinkResult> Linker::Link(
+    const std::vector<Record>& records,
+    const std::vector<std::string>& source_order, const ExecOptions& exec,
+    const std::function<void(const std::string&)>& progress) const {
+  if (records.size() >= UINT32_MAX) {
+    return absl::InvalidArgumentError("link: more than 4e9 records");
+  }
+  LinkResult result;
+  absl::Time stage_start = absl::Now();
+  std::string stage;
+  auto begin_stage = [&](std::string name) {
+    const absl::Time now = absl::Now();
+    if (!stage.empty()) {
+      result.seconds.push_back({stage, absl::ToDoubleSeconds(now - stage_start)});
+    }
+    stage = std::move(name);
+    stage_start = now;
+    if (progress && !stage.empty()) progress(stage);
+  };
+
+  begin_stage("prepare");
+  RECKON_ASSIGN_OR_RETURN(
+      PreparedRecords prepared,
+      PrepareRecords(records, source_order, config_, *normalizer_, exec));
+  result.prepared = std::make_unique<PreparedRecords>(std::move(prepared));
+  const PreparedRecords& data = *result.prepared;
+  RECKON_ASSIGN_OR_RETURN(result.comparators, MakeComparators(config_, data));
+  std::vector<int> level_counts;
+  for (const auto& comparator : result.comparators) {
+    level_counts.push_back(comparator->levels());
+    ComparisonModel model;
+    model.name = comparator->name();
+    model.level_names = comparator->level_names();
+    result.model.comparisons.push_back(std::move(model));
+  }
+  RECKON_ASSIGN_OR_RETURN(PatternCodec codec, PatternCodec::Create(level_counts));
+  const PatternMaker maker(result.comparators, codec);
+
+  begin_stage("block");
+  RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
+                          MakeKeyEntries(data, config_, exec));
+  BlockerOptions blocker_options;
+  blocker_options.max_block_size = config_.max_block_size;
+  RECKON_ASSIGN_OR_RETURN(
+      BlockIndex index,
+      BlockIndex::Build(data.size, std::move(entries),
+                        config_.blocking_keys.size(), blocker_options, exec));
+  result.blocking = index.report();
+
+  begin_stage("compare");
+  struct Local {
+    std::vector<CandidatePair> pairs;
+    absl::flat_hash_map<uint32_t, uint64_t> counts;
+    std::vector<uint8_t> levels;
+  };
+  tbb::enumerable_thread_specific<Local> locals;
+  RECKON_RETURN_IF_ERROR(ForEachCandidatePair(
+      index, locals,
+      [&](uint32_t a, uint32_t b) {
+        return PairAllowed(config_.mode, data.source[a], data.source[b]);
+      },
+      [&](Local& local, uint32_t a, uint32_t b) {
+        const uint32_t pattern = maker.Pattern(a, b, &local.levels);
+        local.pairs.push_back({a, b, pattern});
+        ++local.counts[pattern];
+      },
+      exec));
+  std::vector<CandidatePair> pairs;
+  absl::flat_hash_map<uint32_t, uint64_t> pattern_counts;
+  {
+    size_t total = 0;
+    for (const Local& local : locals) total += local.pairs.size();
+    pairs.reserve(total);
+    for (Local& local : locals) {
+      pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
+      std::vector<CandidatePair>().swap(local.pairs);
+      for (const auto& [pattern, count] : local.counts) {
+        pattern_counts[pattern] += count;
+      }
+    }
+  }
+  tbb::parallel_sort(pairs.begin(), pairs.end(),
+                     [](const CandidatePair& x, const CandidatePair& y) {
+                       return x.a != y.a ? x.a < y.a : x.b < y.b;
+                     });
+  result.candidate_pairs = pairs.size();
+  RECKON_RETURN_IF_ERROR(CheckContinue(exec, "compare"));
+
+  begin_stage("train");
+  if (data.size < 2) {
+    return absl::FailedPreconditionError("link: need at least two records");
+  }
+  SetUFromRandomPairs(codec, SampleRandomPairs(data, maker, config_),
+                      &result.model);
+  InitializeM(&result.model);
+  result.model.lambda = 0.1;
+  const std::vector<PatternCount> counts = SortedCounts(pattern_counts);
+  RECKON_ASSIGN_OR_RETURN(result.em,
+                          TrainByEm(codec, counts, config_.em, &result.model));
+  result.threshold = config_.link_threshold.has_value()
+                         ? *config_.link_threshold
+                         : result.model.WeightForProbability(
+                               config_.link_probability);
+
+  begin_stage("score");
+  // Term frequencies: the share of records holding each exact value.
+  result.term_frequency.resize(result.comparators.size());
+  for (size_t c = 0; c < result.comparators.size(); ++c) {
+    std::vector<double>& tf = result.term_frequency[c];
+    uint64_t present = 0;
+    for (uint32_t r = 0; r < data.size; ++r) {
+      const int64_t term = result.comparators[c]->TermId(r);
+      if (term < 0) continue;
+      if (static_cast<size_t>(term) >= tf.size()) {
+        tf.resize(static_cast<size_t>(term) + 1, 0.0);
+      }
+      tf[static_cast<size_t>(term)] += 1.0;
+      ++present;
+    }
+    for (double& value : tf) value /= static_cast<double>(present);
+  }
+  absl::flat_hash_map<uint32_t, double> pattern_weight;
+  for (const PatternCount& entry : counts) {
+    pattern_weight[entry.pattern] =
+        result.model.PatternWeight(codec, entry.pattern);
+  }
+  std::vector<size_t> tf_comparisons;
+  for (size_t c = 0; c < result.comparators.size(); ++c) {
+    if (!result.term_frequency[c].empty()) tf_comparisons.push_back(c);
+  }
+  std::vector<double> weights(pairs.size());
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, pairs.size(), 4096),
+      [&](const tbb::blocked_range<size_t>& range) {
+        for (size_t i = range.begin(); i != range.end(); ++i) {
+          const CandidatePair& pair = pairs[i];
+          double weight = pattern_weight.find(pair.pattern)->second;
+          for (size_t c : tf_comparisons) {
+            if (codec.Level(pair.pattern, c) == 0) {
+              const double tf_adj = TfAdjustment(result, c, pair.a);
+              weight += tf_adj;
+            }
+          }
+          weights[i] = weight;
+        }
+      });
+  std::vector<reckon::Link> links;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const double probability = result.model.MatchProbability(weights[i]);
+    if (weights[i] >= result.threshold) {
+      links.push_back({pairs[i].a, pairs[i].b, weights[i]});
+    }
+    if (probability >= config_.keep_pair_probability) {
+      result.pairs.push_back({pairs[i].a, pairs[i].b, weights[i], probability});
+    }
+  }
+  result.links = links.size();
+  std::vector<CandidatePair>().swap(pairs);
+  std::vector<double>().swap(weights);
+  RECKON_RETURN_IF_ERROR(CheckContinue(exec, "score"));
+
+  begin_stage("cluster");
+  absl::flat_hash_set<uint16_t> duplicate_free;
+  for (const std::string& name : config_.duplicate_free_sources) {
+    for (size_t s = 0; s < data.source_names.size(); ++s) {
+      if (data.source_names[s] == name) {
+        duplicate_free.insert(static_cast<uint16_t>(s));
+      }
+    }
+  }
+  const bool guard_fields = config_.guard_sex_and_birth_date;
+  MergeGuard guard = [&](std::span<const uint32_t> x,
+                         std::span<const uint32_t> y) {
+    if (!duplicate_free.empty()) {
+      for (uint32_t a : x) {
+        if (!duplicate_free.contains(data.source[a])) continue;
+        for (uint32_t b : y) {
+          if (data.source[a] == data.source[b]) return false;
+        }
+      }
+    }
+    if (guard_fields) {
+      for (uint32_t a : x) {
+        for (uint32_t b : y) {
+          if (data.sex[a] != Sex::kUnknown && data.sex[b] != Sex::kUnknown &&
+              data.sex[a] != data.sex[b] &&
+              CompareDates(data.birth_date[a], data.birth_date[b]) ==
+                  DateLevel::kDifferent) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  };
+  ClusterOptions cluster_options;
+  cluster_options.threshold = result.threshold;
+  cluster_options.max_entity_size = config_.max_entity_size;
+  result.entity = ClusterLinks(data.size, std::move(links), cluster_options,
+                               guard, &result.clustering);
+  result.entity_info = SettleEntityInfo(records, data, result.entity,
+                                        result.clustering.entities);
+  begin_stage("");
+  return result;
+}
+
+PairExplanation Linker::Explain(const LinkResult& result, uint32_t a,
+                                uint32_t b) const {
+  PairExplanation explanation;
+  explanation.threshold = result.threshold;
+  for (size_t c = 0; c < result.comparators.size(); ++c) {
+    const FieldComparator& comparator = *result.comparators[c];
+    FieldExplanation field;
+    field.comparison = comparator.name();
+    field.value_a = comparator.Describe(a);
+    field.value_b = comparator.Describe(b);
+    field.level = comparator.Level(a, b);
+    field.level_name = field.level < comparator.levels()
+                           ? comparator.level_names()[static_cast<size_t>(
+                                 field.level)]
+                           : "missing";
+    field.weight = result.model.comparisons[c].Weight(field.level);
+    if (field.level == 0) {
+      field.tf_adjustment = TfAdjustment(result, c, a);
+      field.weight += field.tf_adjustment;
+    }
+    explanation.weight += field.weight;
+    explanation.fields.push_back(std::move(field));
+  }
+  explanation.probability = result.model.MatchProbability(explanation.weight);
+  const auto keys_a = RecordKeys(*result.prepared, a, config_);
+  const auto keys_b = RecordKeys(*result.prepared, b, config_);
+  for (const auto& key : keys_a) {
+    if (std::find(keys_b.begin(), keys_b.end(), key) != keys_b.end()) {
+      explanation.shared_keys.push_back(key);
+    }
+  }
+  return explanation;
+}
+
+}  // namespace reckon

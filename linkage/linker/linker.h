@@ -1,0 +1,135 @@
+// The Linker facade: configured once, it takes the records of one or more
+// sources and returns entities, in stages that each can be timed:
+//   prepare  -> normalize names, parse dates, code sex and nationality
+//   block    -> blocking keys, capped blocks, the union of candidate pairs
+//   train    -> u from random pairs, m and lambda by EM on pattern counts
+//   score    -> match weight and probability of every candidate pair, with
+//               term-frequency adjustment for exact name agreement
+//   cluster  -> entities from links above the threshold, guarded
+// This is what service/ (the CLI and the daemon) calls.
+//
+//   RECKON_ASSIGN_OR_RETURN(auto linker, Linker::Create(DefaultLinkerConfig()));
+//   RECKON_ASSIGN_OR_RETURN(LinkResult result,
+//                           linker->Link(records, {"labour", "interior"}, {}));
+//   // result.entity[r] is the entity of records[r]
+#ifndef RECKON_LINKAGE_LINKER_LINKER_H_
+#define RECKON_LINKAGE_LINKER_LINKER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "linkage/base/exec.h"
+#include "linkage/base/record.h"
+#include "linkage/block/blocker.h"
+#include "linkage/cluster/clusterer.h"
+#include "linkage/linker/comparisons.h"
+#include "linkage/linker/config.h"
+#include "linkage/linker/prepared.h"
+#include "linkage/normalize/name_forms.h"
+#include "linkage/score/em.h"
+#include "linkage/score/fellegi_sunter.h"
+
+namespace reckon {
+
+struct ScoredPair {
+  uint32_t a = 0;  // record index, a < b
+  uint32_t b = 0;
+  double weight = 0.0;
+  double probability = 0.0;
+};
+
+struct StageSeconds {
+  std::string stage;
+  double seconds = 0.0;
+};
+
+// What an entity's records say, settled by majority (ties: the value that
+// sorts first). Empty when none of its records says anything.
+struct EntityInfo {
+  std::string nationality;  // ISO alpha-3
+  std::string sex;          // "M", "F"
+  std::string region;
+  std::string sector;
+};
+
+// One field of one pair, as the model saw it.
+struct FieldExplanation {
+  std::string comparison;
+  std::string value_a;
+  std::string value_b;
+  int level = 0;
+  std::string level_name;  // "missing" for the missing level
+  double weight = 0.0;     // including any term-frequency adjustment
+  double tf_adjustment = 0.0;
+};
+
+struct PairExplanation {
+  std::vector<FieldExplanation> fields;
+  double weight = 0.0;
+  double probability = 0.0;
+  double threshold = 0.0;
+  // Blocking keys the two records share (key name, value); empty if they
+  // never met.
+  std::vector<std::pair<std::string, std::string>> shared_keys;
+};
+
+struct LinkResult {
+  std::unique_ptr<PreparedRecords> prepared;
+  std::vector<std::unique_ptr<FieldComparator>> comparators;
+  // Per input record, its entity number; entities are numbered by their
+  // first record.
+  std::vector<uint32_t> entity;
+  std::vector<EntityInfo> entity_info;
+  // Candidate pairs with probability >= keep_pair_probability, by (a, b).
+  std::vector<ScoredPair> pairs;
+  uint64_t candidate_pairs = 0;
+  uint64_t links = 0;
+  FellegiSunterModel model;
+  double threshold = 0.0;
+  EmReport em;
+  BlockingReport blocking;
+  ClusterReport clustering;
+  std::vector<StageSeconds> seconds;
+  // Term frequencies of exact-agreement values per comparison (empty when
+  // not adjusted), indexed by FieldComparator::TermId.
+  std::vector<std::vector<double>> term_frequency;
+};
+
+// Immutable after Create; Link may run concurrently from several threads.
+class Linker {
+ public:
+  // Validates `config` and builds the name normalizer. kInvalidArgument for
+  // a bad config.
+  static absl::StatusOr<std::unique_ptr<Linker>> Create(LinkerConfig config);
+
+  // Links `records`. `source_order` fixes the order of sources (for capture
+  // histories); sources not listed follow in order of appearance. Runs on
+  // the caller's TBB arena. `progress`, if set, is told each stage's name as
+  // it starts. Fails with kFailedPrecondition if there are no candidate
+  // pairs to train on, and per `exec` on deadline or cancellation.
+  absl::StatusOr<LinkResult> Link(
+      const std::vector<Record>& records,
+      const std::vector<std::string>& source_order, const ExecOptions& exec,
+      const std::function<void(const std::string&)>& progress = nullptr) const;
+
+  // How the model sees records `a` and `b` of `result`.
+  PairExplanation Explain(const LinkResult& result, uint32_t a,
+                          uint32_t b) const;
+
+  const LinkerConfig& config() const { return config_; }
+
+ private:
+  Linker(LinkerConfig config, std::unique_ptr<NameNormalizer> normalizer)
+      : config_(std::move(config)), normalizer_(std::move(normalizer)) {}
+
+  LinkerConfig config_;
+  std::unique_ptr<NameNormalizer> normalizer_;
+};
+
+}  // namespace reckon
+
+#endif  // RECKON_LINKAGE_LINKER_LINKER_H_
