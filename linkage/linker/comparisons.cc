@@ -214,29 +214,12 @@ class NameComparator final : public FieldComparator {
 class DateComparator final : public FieldComparator {
  public:
   DateComparator(const ComparisonSpec& spec, const PreparedRecords& prepared)
-      : FieldComparator(spec.name,
-                        {"exact", "day_month_swapped", "same_year_month",
-                         "year_off_by_one", "same_year", "different"}),
-        prepared_(prepared) {}
+      : FieldComparator(spec.name, LevelNames()), prepared_(prepared) {}
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
-    switch (CompareDates(prepared_.birth_date[a], prepared_.birth_date[b])) {
-      case DateLevel::kExact:
-        return 0;
-      case DateLevel::kDayMonthSwapped:
-        return 1;
-      case DateLevel::kSameYearMonth:
-        return 2;
-      case DateLevel::kYearOffByOne:
-        return 3;
-      case DateLevel::kSameYear:
-        return 4;
-      case DateLevel::kDifferent:
-        return 5;
-      case DateLevel::kMissing:
-        break;
-    }
-    return 6;
+    // DateLevel is ordered best first, kMissing last: its value is the level.
+    return static_cast<uint8_t>(
+        CompareDates(prepared_.birth_date[a], prepared_.birth_date[b]));
   }
 
   std::string Describe(uint32_t record) const override {
@@ -244,6 +227,14 @@ class DateComparator final : public FieldComparator {
   }
 
  private:
+  static std::vector<std::string> LevelNames() {
+    std::vector<std::string> names;
+    for (int level = 0; level < kDateLevelCount - 1; ++level) {
+      names.emplace_back(DateLevelName(static_cast<DateLevel>(level)));
+    }
+    return names;
+  }
+
   const PreparedRecords& prepared_;
 };
 

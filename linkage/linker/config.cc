@@ -59,8 +59,10 @@ LinkerConfig DefaultLinkerConfig() {
   config.blocking_keys = {
       {"name_code_birth_year", {any_name_phonetic, birth_year}},
       {"name_skeleton_birth_year", {any_name_skeleton, birth_year}},
-      {"name_code_pair",
-       {{FieldRef::AnyName(), KeyTransform::kPhoneticPair}}},
+      // Meets records whose birth years disagree (a typo, or off by one).
+      {"name_code_pair_birth_day",
+       {{FieldRef::AnyName(), KeyTransform::kPhoneticPair},
+        {FieldRef::Of(Field::kBirthDate), KeyTransform::kMonthDay}}},
       {"passport", {{FieldRef::Of(Field::kPassportNo), KeyTransform::kExact}}},
       {"birth_date_nationality",
        {{FieldRef::Of(Field::kBirthDate), KeyTransform::kExact},

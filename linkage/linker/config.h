@@ -63,6 +63,7 @@ enum class KeyTransform {
   kSortedTokens,  // the name's tokens sorted
   kYear,          // year of a date
   kYearMonth,     // year and month of a date
+  kMonthDay,      // month and day of a complete date (meets a wrong year)
   kPrefix,        // the first `length` characters of the normalized value
 };
 
@@ -97,6 +98,10 @@ struct LinkerConfig {
   size_t max_entity_size = 200;
   // Forbid merging records whose sex and birth date both disagree.
   bool guard_sex_and_birth_date = true;
+  // Refuse to merge two clusters when some record of one and some record of
+  // the other have a match probability below this: strong evidence that
+  // they are different people, whatever links lead between them (0: off).
+  double min_cross_pair_probability = 1e-3;
   EmOptions em;
   // Random pairs drawn to estimate u.
   size_t u_sample_pairs = 1'000'000;

@@ -131,6 +131,11 @@ std::vector<std::string> KeyPartValues(const PreparedRecords& prepared,
           values.push_back(absl::StrFormat("%04d-%02d", date.year, date.month));
         }
         break;
+      case KeyTransform::kMonthDay:
+        if (date.complete()) {
+          values.push_back(absl::StrFormat("%02d-%02d", date.month, date.day));
+        }
+        break;
       default:
         // Only a complete date makes an exact key: "1985" must not block
         // with every 1985 birth.

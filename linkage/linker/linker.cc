@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -350,6 +351,21 @@ absl::StatusOr<LinkResult> Linker::Link(
     }
   }
   const bool guard_fields = config_.guard_sex_and_birth_date;
+  const double conflict_weight =
+      config_.min_cross_pair_probability > 0.0
+          ? result.model.WeightForProbability(config_.min_cross_pair_probability)
+          : -std::numeric_limits<double>::infinity();
+  std::vector<uint8_t> cross_levels(result.comparators.size());
+  auto pair_weight = [&](uint32_t a, uint32_t b) {
+    for (size_t c = 0; c < result.comparators.size(); ++c) {
+      cross_levels[c] = result.comparators[c]->Level(a, b);
+    }
+    double weight = result.model.PatternWeight(cross_levels);
+    for (size_t c : tf_comparisons) {
+      if (cross_levels[c] == 0) weight += TfAdjustment(result, c, a);
+    }
+    return weight;
+  };
   MergeGuard guard = [&](std::span<const uint32_t> x,
                          std::span<const uint32_t> y) {
     if (!duplicate_free.empty()) {
@@ -367,6 +383,15 @@ absl::StatusOr<LinkResult> Linker::Link(
               data.sex[a] != data.sex[b] &&
               CompareDates(data.birth_date[a], data.birth_date[b]) ==
                   DateLevel::kDifferent) {
+            return false;
+          }
+        }
+      }
+    }
+    if (conflict_weight > -std::numeric_limits<double>::infinity()) {
+      for (uint32_t a : x) {
+        for (uint32_t b : y) {
+          if (pair_weight(std::min(a, b), std::max(a, b)) < conflict_weight) {
             return false;
           }
         }

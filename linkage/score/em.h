@@ -21,7 +21,7 @@ struct EmOptions {
   // Stops when no m, u or lambda moves by more than this.
   double tolerance = 1e-6;
   // Keep u as given (from random pairs). When false, u is estimated too.
-  bool fix_u = true;
+  bool fix_u = false;
   // Floor for every probability, so no level is ever impossible.
   double min_probability = 1e-6;
 };

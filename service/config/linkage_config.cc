@@ -110,6 +110,8 @@ absl::StatusOr<KeyTransform> ToTransform(v1::KeyTransform transform) {
       return KeyTransform::kPrefix;
     case v1::KEY_TRANSFORM_PHONETIC_PAIR:
       return KeyTransform::kPhoneticPair;
+    case v1::KEY_TRANSFORM_MONTH_DAY:
+      return KeyTransform::kMonthDay;
     default:
       break;
   }
