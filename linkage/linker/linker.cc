@@ -165,7 +165,7 @@ double TfAdjustment(const LinkResult& result, size_t c, uint32_t a) {
   const int64_t term = result.comparators[c]->TermId(a);
   if (term < 0 || result.term_frequency[c].empty()) return 0.0;
   const double tf = result.term_frequency[c][static_cast<size_t>(term)];
-  const double u_exact = result.model.comparisons[c].u[0];
+  const double u_exact = result.model.comparisons[c].u_random[0];
   return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
                     kMaxTfAdjustment);
 }

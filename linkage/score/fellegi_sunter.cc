@@ -101,6 +101,7 @@ void SetUFromRandomPairs(const PatternCodec& codec,
     }
     comparison.u.resize(levels);
     for (size_t l = 0; l < levels; ++l) comparison.u[l] = tally[l] / total;
+    comparison.u_random = comparison.u;
   }
 }
 

@@ -29,6 +29,10 @@ struct ComparisonModel {
   std::vector<std::string> level_names;
   std::vector<double> m;  // per level, sums to 1
   std::vector<double> u;  // per level, sums to 1
+  // Level frequencies among random record pairs (what u starts from), kept
+  // because term-frequency adjustment compares a value's frequency with
+  // the chance that two random records agree.
+  std::vector<double> u_random;
 
   int levels() const { return static_cast<int>(level_names.size()); }
   int missing_level() const { return levels(); }
@@ -77,9 +81,9 @@ struct PatternCount {
   uint64_t count = 0;
 };
 
-// Sets each comparison's u to the level frequencies among `counts` (a
-// sample of random record pairs, nearly all non-matches), with add-one
-// smoothing so no level gets u = 0. Missing levels are not counted.
+// Sets each comparison's u and u_random to the level frequencies among
+// `counts` (a sample of random record pairs, nearly all non-matches), with
+// add-one smoothing so no level gets u = 0. Missing levels are not counted.
 void SetUFromRandomPairs(const PatternCodec& codec,
                          std::span<const PatternCount> counts,
                          FellegiSunterModel* model);

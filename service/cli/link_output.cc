@@ -32,6 +32,9 @@ nlohmann::json ModelJson(const LinkResult& result) {
       levels.push_back({{"level", comparison.level_names[i]},
                         {"m", comparison.m[i]},
                         {"u", comparison.u[i]},
+                        {"u_random", comparison.u_random.empty()
+                                         ? 0.0
+                                         : comparison.u_random[i]},
                         {"weight", comparison.Weight(l)}});
     }
     levels.push_back(

@@ -1,0 +1,661 @@
+#include "linkage/normalize/name_forms.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "linkage/base/status_macros.h"
+#include "linkage/base/utf8.h"
+#include "linkage/normalize/name_tables.h"
+#include "linkage/normalize/phonetic.h"
+
+namespace reckon {
+
+using normalize_internal::ArabicScriptNameSpelling;
+using normalize_internal::ChineseSurnameRank;
+using normalize_internal::HanHangulSurnameLength;
+using normalize_internal::IsNameParticle;
+using normalize_internal::IsParticleContinuation;
+using normalize_internal::IsPatronymicMarkerAfter;
+using normalize_internal::IsPatronymicMarkerBefore;
+using normalize_internal::IsPinyinSyllable;
+using normalize_internal::PatronymicStem;
+
+// A sharded cache of computed forms, keyed by the raw name. Each shard keeps
+// two generations: hits in the older one are promoted, and when the recent
+// one fills, it becomes the older one and the old older one is dropped. That
+// approximates LRU at O(1) per operation with no per-entry bookkeeping; the
+// shards keep TBB workers from contending on one lock.
+class NameCache {
+ public:
+  explicit NameCache(size_t capacity)
+      : generation_capacity_(std::max<size_t>(1, capacity / kShards / 2)) {}
+
+  std::shared_ptr<const NameForms> Find(absl::string_view key,
+                                        size_t hash) const {
+    Shard& shard = shards_[hash % kShards];
+    {
+      absl::ReaderMutexLock lock(&shard.mu);
+      if (auto it = shard.recent.find(key); it != shard.recent.end()) {
+        shard.hits.fetch_add(1, std::memory_order_relaxed);
+        return it->second;
+      }
+    }
+    absl::MutexLock lock(&shard.mu);
+    auto it = shard.older.find(key);
+    if (it == shard.older.end()) {
+      shard.misses.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
+    shard.hits.fetch_add(1, std::memory_order_relaxed);
+    std::shared_ptr<const NameForms> forms = it->second;
+    InsertLocked(shard, std::string(key), forms);
+    return forms;
+  }
+
+  void Insert(absl::string_view key, size_t hash,
+              std::shared_ptr<const NameForms> forms) const {
+    Shard& shard = shards_[hash % kShards];
+    absl::MutexLock lock(&shard.mu);
+    InsertLocked(shard, std::string(key), std::move(forms));
+  }
+
+  NameNormalizer::CacheStats Stats() const {
+    NameNormalizer::CacheStats stats;
+    for (Shard& shard : shards_) {
+      absl::ReaderMutexLock lock(&shard.mu);
+      stats.hits += shard.hits.load(std::memory_order_relaxed);
+      stats.misses += shard.misses.load(std::memory_order_relaxed);
+      stats.size += shard.recent.size() + shard.older.size();
+    }
+    return stats;
+  }
+
+ private:
+  static constexpr size_t kShards = 64;
+  using Map =
+      absl::flat_hash_map<std::string, std::shared_ptr<const NameForms>>;
+  struct alignas(64) Shard {
+    absl::Mutex mu;
+    Map recent ABSL_GUARDED_BY(mu);
+    Map older ABSL_GUARDED_BY(mu);
+    std::atomic<uint64_t> hits{0};
+    std::atomic<uint64_t> misses{0};
+  };
+
+  void InsertLocked(Shard& shard, std::string key,
+                    std::shared_ptr<const NameForms> forms) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu) {
+    if (shard.recent.size() >= generation_capacity_) {
+      shard.older = std::move(shard.recent);
+      shard.recent = Map();
+    }
+    shard.recent.insert_or_assign(std::move(key), std::move(forms));
+  }
+
+  const size_t generation_capacity_;
+  mutable Shard shards_[kShards];
+};
+
+namespace {
+
+constexpr UChar32 kApostrophes[] = {0x2019, 0x2018, 0x02BC, 0x02BB, 0x0060,
+                                    0x00B4, 0x02B9, 0x2032, 0x02BE, 0x02BF};
+
+bool IsApostrophe(UChar32 c) {
+  if (c == '\'') return true;
+  return std::find(std::begin(kApostrophes), std::end(kApostrophes), c) !=
+         std::end(kApostrophes);
+}
+
+bool IsDash(UChar32 c) {
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+         c == 0x2043 || c == 0x00AD;
+}
+
+// Letters that only Turkish and Azerbaijani use, in either case: a word that
+// has one is lowered with Turkic rules (I -> ı, İ -> i).
+bool IsTurkicCaseMarker(UChar32 c) {
+  switch (c) {
+    case 0x018F:  // Ə
+    case 0x0259:  // ə
+    case 0x0130:  // İ
+    case 0x0131:  // ı
+    case 0x011E:  // Ğ
+    case 0x011F:  // ğ
+    case 0x015E:  // Ş
+    case 0x015F:  // ş
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsMark(UChar32 c) {
+  const int8_t type = u_charType(c);
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
+         type == U_ENCLOSING_MARK;
+}
+
+const icu::Normalizer2& Nfkc() {
+  UErrorCode code = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(code);
+  // ICU's own data; its absence is a broken installation, caught by Create.
+  return *nfkc;
+}
+
+icu::UnicodeString NormalizeNfkc(const icu::UnicodeString& text) {
+  UErrorCode code = U_ZERO_ERROR;
+  icu::UnicodeString out = Nfkc().normalize(text, code);
+  return U_SUCCESS(code) ? out : text;
+}
+
+// NFKC, then: controls and white space to one space, format characters
+// removed, apostrophes and dashes unified. Words are lowered one by one.
+icu::UnicodeString DisplayForm(const icu::UnicodeString& raw) {
+  static const icu::Locale kAzerbaijani("az");
+  const icu::UnicodeString text = NormalizeNfkc(raw);
+  std::vector<icu::UnicodeString> words;
+  icu::UnicodeString word;
+  bool turkic = false;
+  auto flush = [&] {
+    if (word.isEmpty()) return;
+    if (turkic) {
+      word.toLower(kAzerbaijani);
+    } else {
+      word.toLower(icu::Locale::getRoot());
+    }
+    words.push_back(word);
+    word.remove();
+    turkic = false;
+  };
+  for (int32_t i = 0; i < text.length();) {
+    const UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    const int8_t type = u_charType(c);
+    if (type == U_CONTROL_CHAR || u_isUWhiteSpace(c) ||
+        type == U_SPACE_SEPARATOR || type == U_LINE_SEPARATOR ||
+        type == U_PARAGRAPH_SEPARATOR) {
+      flush();
+      continue;
+    }
+    if (type == U_FORMAT_CHAR || c == 0x00AD) continue;
+    if (IsApostrophe(c)) {
+      word.append(static_cast<UChar32>('\''));
+      continue;
+    }
+    if (IsDash(c)) {
+      word.append(static_cast<UChar32>('-'));
+      continue;
+    }
+    if (IsTurkicCaseMarker(c)) turkic = true;
+    word.append(c);
+  }
+  flush();
+  // Tidy punctuation between the words: no space around a hyphen, none
+  // before , . ; : and exactly one after , ; : (the words carry no spaces).
+  icu::UnicodeString out;
+  for (const icu::UnicodeString& w : words) {
+    if (!out.isEmpty()) {
+      const UChar last = out.charAt(out.length() - 1);
+      const UChar first = w.charAt(0);
+      const bool glue = last == '-' || first == '-' || first == ',' ||
+                        first == '.' || first == ';' || first == ':';
+      if (!glue) out.append(static_cast<UChar>(' '));
+    }
+    out.append(w);
+  }
+  icu::UnicodeString spaced;
+  for (int32_t i = 0; i < out.length(); ++i) {
+    const UChar c = out.charAt(i);
+    spaced.append(c);
+    if ((c == ',' || c == ';' || c == ':') && i + 1 < out.length() &&
+        out.charAt(i + 1) != ' ') {
+      spaced.append(static_cast<UChar>(' '));
+    }
+  }
+  return NormalizeNfkc(spaced);
+}
+
+enum class WordScript { kLatin, kCyrillic, kGeorgian, kArabic, kIndic, kHan,
+                        kHangul, kOther };
+
+WordScript ScriptOf(const icu::UnicodeString& word) {
+  for (int32_t i = 0; i < word.length();) {
+    const UChar32 c = word.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode code = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &code);
+    if (U_FAILURE(code)) continue;
+    switch (script) {
+      case USCRIPT_COMMON:
+      case USCRIPT_INHERITED:
+        continue;
+      case USCRIPT_LATIN:
+        return WordScript::kLatin;
+      case USCRIPT_CYRILLIC:
+        return WordScript::kCyrillic;
+      case USCRIPT_GEORGIAN:
+        return WordScript::kGeorgian;
+      case USCRIPT_ARABIC:
+        return WordScript::kArabic;
+      case USCRIPT_DEVANAGARI:
+      case USCRIPT_BENGALI:
+      case USCRIPT_GURMUKHI:
+      case USCRIPT_GUJARATI:
+        return WordScript::kIndic;
+      case USCRIPT_HAN:
+        return WordScript::kHan;
+      case USCRIPT_HANGUL:
+        return WordScript::kHangul;
+      default:
+        return WordScript::kOther;
+    }
+  }
+  return WordScript::kLatin;
+}
+
+bool HasNonLatinLetter(const icu::UnicodeString& text) {
+  for (int32_t i = 0; i < text.length();) {
+    const UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (c < 0x80 || !u_isalpha(c)) continue;
+    UErrorCode code = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &code);
+    if (U_SUCCESS(code) && script != USCRIPT_LATIN &&
+        script != USCRIPT_COMMON && script != USCRIPT_INHERITED) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Splits the display form into words: runs of letters and marks, with an
+// apostrophe kept inside a word (O'Brien, oʻgʻli). Digits, punctuation and
+// spaces separate words and are dropped; `hyphen_before[i]` records that
+// word i was joined to the one before by a hyphen alone.
+std::vector<icu::UnicodeString> SplitWords(const icu::UnicodeString& text,
+                                           std::vector<bool>* hyphen_before) {
+  std::vector<icu::UnicodeString> words;
+  icu::UnicodeString word;
+  icu::UnicodeString separator;
+  for (int32_t i = 0; i < text.length();) {
+    const UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isalpha(c) || IsMark(c) || (c == '\'' && !word.isEmpty())) {
+      if (word.isEmpty()) {
+        hyphen_before->push_back(!words.empty() && separator == u"-");
+        separator.remove();
+      }
+      word.append(c);
+      continue;
+    }
+    if (!word.isEmpty()) words.push_back(word);
+    word.remove();
+    separator.append(c);
+  }
+  if (!word.isEmpty()) words.push_back(word);
+  return words;
+}
+
+bool Contains(const icu::UnicodeString& text,
+              std::initializer_list<UChar32> chars) {
+  for (UChar32 c : chars) {
+    if (text.indexOf(c) >= 0) return true;
+  }
+  return false;
+}
+
+bool IsVietnameseText(const icu::UnicodeString& text) {
+  for (int32_t i = 0; i < text.length(); ++i) {
+    const UChar c = text.charAt(i);
+    // Precomposed Vietnamese vowels (Latin Extended Additional, the block of
+    // ạ ả ấ ... ỹ), ơ, ư and ă.
+    if ((c >= 0x1EA0 && c <= 0x1EF9) || c == 0x01A1 || c == 0x01B0 ||
+        c == 0x0103) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Splits the ASCII comparison text into tokens at anything but a-z. A
+// hyphenated word whose parts are all pinyin syllables stays one token
+// (Xiao-Ming, Min-Jun: a given name written with a hyphen), so it meets the
+// joined and the Han spelling.
+std::vector<std::string> SplitAscii(std::string_view text) {
+  std::vector<std::string> tokens;
+  std::vector<std::string> parts;
+  std::string token;
+  auto end_part = [&] {
+    if (!token.empty()) parts.push_back(std::move(token));
+    token.clear();
+  };
+  auto end_word = [&] {
+    end_part();
+    bool join = parts.size() >= 2;
+    for (const std::string& part : parts) {
+      if (!IsPinyinSyllable(part)) join = false;
+    }
+    if (join) {
+      tokens.push_back(absl::StrJoin(parts, ""));
+    } else {
+      for (std::string& part : parts) tokens.push_back(std::move(part));
+    }
+    parts.clear();
+  };
+  for (char c : text) {
+    if (c >= 'a' && c <= 'z') {
+      token.push_back(c);
+    } else if (c == '-') {
+      end_part();
+    } else {
+      end_word();
+    }
+  }
+  end_word();
+  return tokens;
+}
+
+// Joins particles to the word they belong to: "de la cruz" -> "delacruz",
+// "abd al rahman" -> "abdalrahman". A particle that ends the name stays.
+void JoinParticles(std::vector<std::string>* tokens) {
+  std::vector<std::string> joined;
+  joined.reserve(tokens->size());
+  const size_t n = tokens->size();
+  size_t i = 0;
+  while (i < n) {
+    if (!IsNameParticle((*tokens)[i]) || i + 1 >= n) {
+      joined.push_back(std::move((*tokens)[i]));
+      ++i;
+      continue;
+    }
+    std::string word = std::move((*tokens)[i]);
+    size_t j = i + 1;
+    while (j + 1 < n && IsParticleContinuation((*tokens)[j])) {
+      word += (*tokens)[j];
+      ++j;
+    }
+    word += (*tokens)[j];
+    joined.push_back(std::move(word));
+    i = j + 1;
+  }
+  *tokens = std::move(joined);
+}
+
+// Moves recognized patronymics from `*tokens` to `*patronymics`.
+void SplitPatronymics(std::vector<std::string>* tokens,
+                      std::vector<std::string>* patronymics) {
+  const size_t n = tokens->size();
+  std::vector<bool> drop(n, false);
+  // Markers after the father's name (Vaqif oğlu) and before it (bin Ahmad).
+  for (size_t i = 1; i < n; ++i) {
+    if (drop[i] || drop[i - 1]) continue;
+    if (IsPatronymicMarkerAfter((*tokens)[i])) {
+      patronymics->push_back((*tokens)[i - 1]);
+      drop[i - 1] = drop[i] = true;
+    } else if (i + 1 < n && IsPatronymicMarkerBefore((*tokens)[i])) {
+      patronymics->push_back((*tokens)[i + 1]);
+      drop[i] = drop[i + 1] = true;
+    }
+  }
+  if (patronymics->empty()) {
+    // A suffix patronymic: never the first word (Russian order puts the
+    // surname or the given name first), only in a full name.
+    const size_t remaining = n;
+    for (size_t i = 1; i < n; ++i) {
+      bool feminine = false;
+      std::optional<std::string_view> stem =
+          PatronymicStem((*tokens)[i], &feminine);
+      if (!stem.has_value()) continue;
+      if (remaining >= 3 || (feminine && remaining >= 2)) {
+        patronymics->push_back(std::string(*stem));
+        drop[i] = true;
+        break;
+      }
+    }
+  }
+  std::vector<std::string> kept;
+  kept.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!drop[i]) kept.push_back(std::move((*tokens)[i]));
+  }
+  *tokens = std::move(kept);
+}
+
+// Joins the given-name syllables of a Chinese name written one syllable a
+// word ("wang xiao ming" -> "wang xiaoming"). The surname is the first word
+// if it is a common Chinese surname, else the last if that is one; without
+// one, nothing changes.
+void JoinPinyinGivenName(std::vector<std::string>* tokens) {
+  const size_t n = tokens->size();
+  if (n < 3) return;
+  for (const std::string& token : *tokens) {
+    if (!IsPinyinSyllable(token)) return;
+  }
+  // Chinese order (surname first) is what passports and most registers use
+  // when they space the syllables, so a surname at the front wins.
+  const bool first = ChineseSurnameRank(tokens->front()) > 0;
+  const bool last = ChineseSurnameRank(tokens->back()) > 0;
+  std::vector<std::string> joined;
+  if (first) {
+    joined.push_back(tokens->front());
+    joined.push_back(absl::StrJoin(tokens->begin() + 1, tokens->end(), ""));
+  } else if (last) {
+    joined.push_back(absl::StrJoin(tokens->begin(), tokens->end() - 1, ""));
+    joined.push_back(tokens->back());
+  } else {
+    return;
+  }
+  *tokens = std::move(joined);
+}
+
+}  // namespace
+
+NameNormalizer::NameNormalizer(NameNormalizerOptions options,
+                               ScriptTransliterators scripts)
+    : options_(options), scripts_(std::move(scripts)) {
+  if (options_.cache_capacity > 0) {
+    cache_ = std::make_unique<NameCache>(options_.cache_capacity);
+  }
+}
+
+NameNormalizer::~NameNormalizer() = default;
+
+absl::StatusOr<std::unique_ptr<NameNormalizer>> NameNormalizer::Create(
+    NameNormalizerOptions options) {
+  UErrorCode code = U_ZERO_ERROR;
+  icu::Normalizer2::getNFKCInstance(code);
+  RECKON_RETURN_IF_ERROR(IcuStatus(code, "nfkc normalizer"));
+  RECKON_ASSIGN_OR_RETURN(ScriptTransliterators scripts,
+                          CreateScriptTransliterators());
+  return std::unique_ptr<NameNormalizer>(
+      new NameNormalizer(options, std::move(scripts)));
+}
+
+absl::Status NameNormalizer::Validate(std::string_view raw) const {
+  if (raw.size() > options_.max_name_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("name too long: ", raw.size(), " bytes (limit ",
+                     options_.max_name_bytes, ")"));
+  }
+  if (const size_t bad = FindInvalidUtf8(raw); bad != raw.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid utf-8 at byte ", bad));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<NameForms> NameNormalizer::Normalize(
+    std::string_view raw) const {
+  RECKON_ASSIGN_OR_RETURN(std::shared_ptr<const NameForms> forms,
+                          NormalizeShared(raw));
+  return *forms;
+}
+
+absl::StatusOr<std::shared_ptr<const NameForms>>
+NameNormalizer::NormalizeShared(std::string_view raw) const {
+  RECKON_RETURN_IF_ERROR(Validate(raw));
+  const absl::string_view key(raw.data(), raw.size());
+  if (cache_ == nullptr) {
+    return std::make_shared<const NameForms>(Compute(raw));
+  }
+  const size_t hash = absl::Hash<absl::string_view>()(key);
+  if (std::shared_ptr<const NameForms> hit = cache_->Find(key, hash)) {
+    return hit;
+  }
+  auto forms = std::make_shared<const NameForms>(Compute(raw));
+  cache_->Insert(key, hash, forms);
+  return forms;
+}
+
+absl::StatusOr<NameForms> NameNormalizer::NormalizeUncached(
+    std::string_view raw) const {
+  RECKON_RETURN_IF_ERROR(Validate(raw));
+  return Compute(raw);
+}
+
+NameNormalizer::CacheStats NameNormalizer::cache_stats() const {
+  if (cache_ == nullptr) return {};
+  return cache_->Stats();
+}
+
+NameForms NameNormalizer::Compute(std::string_view raw) const {
+  NameForms forms;
+  const icu::UnicodeString display = DisplayForm(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))));
+  display.toUTF8String(forms.display);
+
+  // Script by script, word by word, to Latin.
+  std::vector<bool> hyphen_before;
+  std::vector<icu::UnicodeString> words = SplitWords(display, &hyphen_before);
+  bool all_east_asian = !words.empty();
+  for (const icu::UnicodeString& word : words) {
+    const WordScript script = ScriptOf(word);
+    if (script != WordScript::kHan && script != WordScript::kHangul) {
+      all_east_asian = false;
+    }
+  }
+  // A Han or Hangul name: surname, then the given name's syllables joined.
+  auto east_asian_name = [&](const icu::UnicodeString& chars) {
+    std::u16string_view view(reinterpret_cast<const char16_t*>(chars.getBuffer()),
+                             static_cast<size_t>(chars.length()));
+    const int surname_chars = HanHangulSurnameLength(view);
+    icu::UnicodeString latin;
+    int index = 0;
+    for (int32_t i = 0; i < chars.length(); ++index) {
+      const UChar32 c = chars.char32At(i);
+      i += U16_LENGTH(c);
+      icu::UnicodeString syllable(c);
+      UErrorCode code = U_ZERO_ERROR;
+      const UScriptCode script = uscript_getScript(c, &code);
+      if (script == USCRIPT_HAN) {
+        scripts_.han->TransliterateInPlace(syllable);
+      } else {
+        scripts_.other->TransliterateInPlace(syllable);
+      }
+      syllable.findAndReplace(" ", "");
+      if (index == surname_chars) latin.append(static_cast<UChar>(' '));
+      latin.append(syllable);
+    }
+    return latin;
+  };
+  std::vector<icu::UnicodeString> latin_words;
+  if (all_east_asian) {
+    icu::UnicodeString chars;
+    for (const icu::UnicodeString& word : words) chars.append(word);
+    latin_words.push_back(east_asian_name(chars));
+    words.clear();
+  }
+  for (icu::UnicodeString& word : words) {
+    switch (ScriptOf(word)) {
+      case WordScript::kLatin:
+        break;
+      case WordScript::kCyrillic:
+        scripts_.cyrillic->TransliterateInPlace(word);
+        break;
+      case WordScript::kGeorgian:
+        scripts_.georgian->TransliterateInPlace(word);
+        break;
+      case WordScript::kArabic: {
+        std::u16string_view view(
+            reinterpret_cast<const char16_t*>(word.getBuffer()),
+            static_cast<size_t>(word.length()));
+        if (std::optional<std::string_view> spelling =
+                ArabicScriptNameSpelling(view)) {
+          word = icu::UnicodeString::fromUTF8(icu::StringPiece(
+              spelling->data(), static_cast<int32_t>(spelling->size())));
+        } else {
+          scripts_.arabic->TransliterateInPlace(word);
+        }
+        break;
+      }
+      case WordScript::kIndic:
+        scripts_.indic->TransliterateInPlace(word);
+        break;
+      case WordScript::kHan:
+      case WordScript::kHangul:
+        word = east_asian_name(word);
+        break;
+      case WordScript::kOther:
+        scripts_.other->TransliterateInPlace(word);
+        break;
+    }
+    // A word mixing scripts keeps letters its own rules did not cover.
+    if (HasNonLatinLetter(word)) scripts_.other->TransliterateInPlace(word);
+    latin_words.push_back(std::move(word));
+  }
+
+  icu::UnicodeString latin;
+  for (size_t i = 0; i < latin_words.size(); ++i) {
+    if (i > 0) {
+      const bool hyphen = !all_east_asian && hyphen_before[i];
+      latin.append(static_cast<UChar>(hyphen ? '-' : ' '));
+    }
+    latin.append(latin_words[i]);
+  }
+  // Azerbaijani c and x (Cəfərov, Xəlilov) in a name that shows Azerbaijani
+  // or Turkish letters; Vietnamese đ is d, Serbian đ is dj.
+  if (Contains(latin, {0x0259, 0x0131, 0x011F, 0x015F, 0x00E7})) {
+    scripts_.turkic->TransliterateInPlace(latin);
+  }
+  if (IsVietnameseText(latin)) latin.findAndReplace(u"\u0111", "d");
+  scripts_.fold->TransliterateInPlace(latin);
+  latin.toLower(icu::Locale::getRoot());
+  scripts_.habits->TransliterateInPlace(latin);
+  std::string ascii;
+  latin.toUTF8String(ascii);
+
+  forms.tokens = SplitAscii(ascii);
+  SplitPatronymics(&forms.tokens, &forms.patronymic_tokens);
+  JoinPinyinGivenName(&forms.tokens);
+  JoinParticles(&forms.tokens);
+
+  forms.comparison = absl::StrJoin(forms.tokens, " ");
+  forms.phonetic.reserve(forms.tokens.size());
+  forms.skeleton.reserve(forms.tokens.size());
+  for (const std::string& token : forms.tokens) {
+    forms.phonetic.push_back(PhoneticCode(token));
+    forms.skeleton.push_back(ConsonantSkeleton(token));
+  }
+  std::vector<std::string> sorted = forms.tokens;
+  std::sort(sorted.begin(), sorted.end());
+  forms.sorted_tokens = absl::StrJoin(sorted, " ");
+  return forms;
+}
+
+}  // namespace reckon
