@@ -108,9 +108,9 @@ class BlockIndex {
   BlockingReport report_;
 };
 
-// Calls `emit(locals.local(), a, b)` exactly once for every distinct pair
-// a < b that shares a kept block and that `accept(a, b)` allows, in
-// parallel over blocks. `accept` and `emit` must be safe to call from
+// Calls `emit(locals.local(), a, b, block)` exactly once for every distinct
+// pair a < b that shares a kept block and that `accept(a, b)` allows, in
+// parallel over blocks; `block` is the one block that emits the pair. `accept` and `emit` must be safe to call from
 // several threads (emit writes only to its thread's local). The set of
 // pairs is deterministic; the order of calls is not.
 template <typename Local, typename Accept, typename Emit>
@@ -139,7 +139,7 @@ absl::Status ForEachCandidatePair(const BlockIndex& index,
                 continue;
               }
               if (!accept(a, b)) continue;
-              emit(local, a, b);
+              emit(local, a, b, static_cast<uint32_t>(block));
             }
           }
         }

@@ -60,9 +60,10 @@ LinkerConfig DefaultLinkerConfig() {
       {"name_code_birth_year", {any_name_phonetic, birth_year}},
       {"name_skeleton_birth_year", {any_name_skeleton, birth_year}},
       // Meets records whose birth years disagree (a typo, or off by one).
-      {"name_code_pair_birth_day",
+      {"name_code_pair_birth_month",
        {{FieldRef::AnyName(), KeyTransform::kPhoneticPair},
-        {FieldRef::Of(Field::kBirthDate), KeyTransform::kMonthDay}}},
+        {FieldRef::Of(Field::kBirthDate), KeyTransform::kMonth}},
+       /*train=*/false},
       {"passport", {{FieldRef::Of(Field::kPassportNo), KeyTransform::kExact}}},
       {"birth_date_nationality",
        {{FieldRef::Of(Field::kBirthDate), KeyTransform::kExact},

@@ -64,6 +64,7 @@ enum class KeyTransform {
   kYear,          // year of a date
   kYearMonth,     // year and month of a date
   kMonthDay,      // month and day of a complete date (meets a wrong year)
+  kMonth,         // month of a date whose month is known
   kPrefix,        // the first `length` characters of the normalized value
 };
 
@@ -78,6 +79,10 @@ struct KeyPartSpec {
 struct BlockingKeySpec {
   std::string name;
   std::vector<KeyPartSpec> parts;
+  // Whether EM trains on this key's pairs. A key that only widens the net
+  // for recall (same names, any birth year) should not: its many namesakes
+  // would teach EM that "same name" is what a match looks like.
+  bool train = true;
 };
 
 enum class LinkMode { kDedupeAndLink, kLinkOnly, kDedupeOnly };

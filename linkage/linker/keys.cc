@@ -131,6 +131,9 @@ std::vector<std::string> KeyPartValues(const PreparedRecords& prepared,
           values.push_back(absl::StrFormat("%04d-%02d", date.year, date.month));
         }
         break;
+      case KeyTransform::kMonth:
+        if (date.month != 0) values.push_back(absl::StrFormat("%02d", date.month));
+        break;
       case KeyTransform::kMonthDay:
         if (date.complete()) {
           values.push_back(absl::StrFormat("%02d-%02d", date.month, date.day));

@@ -170,6 +170,24 @@ double TfAdjustment(const LinkResult& result, size_t c, uint32_t a) {
                     kMaxTfAdjustment);
 }
 
+// Record pairs the mode allows, over all records (not just candidates).
+double PossiblePairs(const PreparedRecords& data, LinkMode mode) {
+  std::vector<double> per_source(data.source_names.size(), 0.0);
+  for (uint16_t source : data.source) per_source[source] += 1.0;
+  const auto n = static_cast<double>(data.size);
+  double within = 0.0;
+  for (double count : per_source) within += count * (count - 1.0) / 2.0;
+  switch (mode) {
+    case LinkMode::kLinkOnly:
+      return n * (n - 1.0) / 2.0 - within;
+    case LinkMode::kDedupeOnly:
+      return within;
+    case LinkMode::kDedupeAndLink:
+      break;
+  }
+  return n * (n - 1.0) / 2.0;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Linker>> Linker::Create(LinkerConfig config) {
@@ -230,9 +248,11 @@ absl::StatusOr<LinkResult> Linker::Link(
   result.blocking = index.report();
 
   begin_stage("compare");
+  const size_t n_keys = config_.blocking_keys.size();
   struct Local {
     std::vector<CandidatePair> pairs;
-    absl::flat_hash_map<uint32_t, uint64_t> counts;
+    // Pattern counts per blocking key (the key of the emitting block).
+    std::vector<absl::flat_hash_map<uint32_t, uint64_t>> counts;
     std::vector<uint8_t> levels;
   };
   tbb::enumerable_thread_specific<Local> locals;
@@ -241,13 +261,15 @@ absl::StatusOr<LinkResult> Linker::Link(
       [&](uint32_t a, uint32_t b) {
         return PairAllowed(config_.mode, data.source[a], data.source[b]);
       },
-      [&](Local& local, uint32_t a, uint32_t b) {
+      [&](Local& local, uint32_t a, uint32_t b, uint32_t block) {
         const uint32_t pattern = maker.Pattern(a, b, &local.levels);
         local.pairs.push_back({a, b, pattern});
-        ++local.counts[pattern];
+        if (local.counts.empty()) local.counts.resize(n_keys);
+        ++local.counts[index.BlockKind(block)][pattern];
       },
       exec));
   std::vector<CandidatePair> pairs;
+  std::vector<absl::flat_hash_map<uint32_t, uint64_t>> key_counts(n_keys);
   absl::flat_hash_map<uint32_t, uint64_t> pattern_counts;
   {
     size_t total = 0;
@@ -256,8 +278,11 @@ absl::StatusOr<LinkResult> Linker::Link(
     for (Local& local : locals) {
       pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
       std::vector<CandidatePair>().swap(local.pairs);
-      for (const auto& [pattern, count] : local.counts) {
-        pattern_counts[pattern] += count;
+      for (size_t k = 0; k < local.counts.size(); ++k) {
+        for (const auto& [pattern, count] : local.counts[k]) {
+          key_counts[k][pattern] += count;
+          pattern_counts[pattern] += count;
+        }
       }
     }
   }
@@ -272,13 +297,50 @@ absl::StatusOr<LinkResult> Linker::Link(
   if (data.size < 2) {
     return absl::FailedPreconditionError("link: need at least two records");
   }
+  const std::vector<PatternCount> counts = SortedCounts(pattern_counts);
+  if (counts.empty()) {
+    return absl::FailedPreconditionError(
+        "link: no candidate pairs to train on (do the blocking keys use "
+        "fields the inputs have?)");
+  }
   SetUFromRandomPairs(codec, SampleRandomPairs(data, maker, config_),
                       &result.model);
   InitializeM(&result.model);
-  result.model.lambda = 0.1;
-  const std::vector<PatternCount> counts = SortedCounts(pattern_counts);
-  RECKON_ASSIGN_OR_RETURN(result.em,
-                          TrainByEm(codec, counts, config_.em, &result.model));
+  {
+    // For the record: the chance that two random records match, under the
+    // random-pair u (Splink's "probability two random records match").
+    FellegiSunterModel random_pairs = result.model;
+    result.random_pair_lambda = EstimateRandomPairLambda(
+        codec, counts, PossiblePairs(data, config_.mode), random_pairs);
+  }
+  // EM on the pairs of the training keys, with m, u and lambda all free:
+  // u then describes non-matches as blocking leaves them (agreeing on names
+  // far more than random pairs), so weights need no assumption that
+  // blocking is independent of the compared fields. Keys that only widen
+  // the net (same names, any birth year) stay out of training, where their
+  // crowd of namesakes would pull EM towards "same name" as its match class.
+  {
+    absl::flat_hash_map<uint32_t, uint64_t> training_counts;
+    for (size_t k = 0; k < n_keys; ++k) {
+      if (!config_.blocking_keys[k].train) continue;
+      for (const auto& [pattern, count] : key_counts[k]) {
+        training_counts[pattern] += count;
+      }
+    }
+    std::vector<PatternCount> training = SortedCounts(training_counts);
+    if (training.empty()) training = counts;
+    TrainingSession session;
+    session.name = "training keys";
+    for (const PatternCount& entry : training) session.pairs += entry.count;
+    result.model.lambda = 0.1;
+    EmOptions options = config_.em;
+    options.u_prior_share = 0.01;
+    options.m_prior_pairs = 1.0;
+    RECKON_ASSIGN_OR_RETURN(session.em,
+                            TrainByEm(codec, training, options, &result.model));
+    session.lambda = result.model.lambda;
+    result.training.push_back(std::move(session));
+  }
   result.threshold = config_.link_threshold.has_value()
                          ? *config_.link_threshold
                          : result.model.WeightForProbability(

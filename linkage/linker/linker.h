@@ -42,6 +42,14 @@ struct ScoredPair {
   double probability = 0.0;
 };
 
+// An EM training run over a set of candidate pairs.
+struct TrainingSession {
+  std::string name;
+  uint64_t pairs = 0;
+  double lambda = 0.0;  // match share among these pairs
+  EmReport em;
+};
+
 struct StageSeconds {
   std::string stage;
   double seconds = 0.0;
@@ -85,12 +93,16 @@ struct LinkResult {
   std::vector<uint32_t> entity;
   std::vector<EntityInfo> entity_info;
   // Candidate pairs with probability >= keep_pair_probability, by (a, b).
+  // `model.lambda` is the chance that two random records match, so
+  // probabilities are those of a pair drawn at random with its agreement.
   std::vector<ScoredPair> pairs;
   uint64_t candidate_pairs = 0;
   uint64_t links = 0;
   FellegiSunterModel model;
   double threshold = 0.0;
-  EmReport em;
+  std::vector<TrainingSession> training;
+  // The chance that two records drawn at random are a match.
+  double random_pair_lambda = 0.0;
   BlockingReport blocking;
   ClusterReport clustering;
   std::vector<StageSeconds> seconds;

@@ -38,7 +38,8 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
                                    const EmOptions& options,
                                    FellegiSunterModel* model) {
   const size_t n_comparisons = model->comparisons.size();
-  if (codec.comparisons() != n_comparisons) {
+  if (codec.comparisons() != n_comparisons ||
+      (!options.ignored.empty() && options.ignored.size() != n_comparisons)) {
     return absl::InvalidArgumentError(
         "em: the model and the pattern codec disagree on the comparisons");
   }
@@ -51,12 +52,22 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
         "em: no candidate pairs to train on (are the blocking keys empty?)");
   }
 
-  // Levels of every pattern, decoded once.
+  // Levels of every pattern, decoded once; ignored comparisons read as
+  // missing.
   std::vector<uint8_t> levels(counts.size() * n_comparisons);
   for (size_t p = 0; p < counts.size(); ++p) {
-    codec.Decode(counts[p].pattern,
-                 std::span<uint8_t>(&levels[p * n_comparisons], n_comparisons));
+    std::span<uint8_t> pattern_levels(&levels[p * n_comparisons], n_comparisons);
+    codec.Decode(counts[p].pattern, pattern_levels);
+    for (size_t c = 0; c < options.ignored.size(); ++c) {
+      if (options.ignored[c]) {
+        pattern_levels[c] =
+            static_cast<uint8_t>(model->comparisons[c].missing_level());
+      }
+    }
   }
+  auto is_ignored = [&](size_t c) {
+    return !options.ignored.empty() && options.ignored[c];
+  };
 
   EmReport report;
   std::vector<std::vector<double>> m_tally(n_comparisons);
@@ -94,7 +105,18 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
         u_tally[c][static_cast<size_t>(level)] += count * (1.0 - posterior);
       }
     }
-    // M step.
+    // M step, with the priors' pseudo-pairs added.
+    for (size_t c = 0; c < n_comparisons; ++c) {
+      const ComparisonModel& comparison = model->comparisons[c];
+      const size_t n_levels = m_tally[c].size();
+      for (size_t l = 0; l < n_levels; ++l) {
+        m_tally[c][l] += options.m_prior_pairs;
+        const double share = comparison.u_random.size() == n_levels
+                                 ? comparison.u_random[l]
+                                 : 1.0 / static_cast<double>(n_levels);
+        u_tally[c][l] += options.u_prior_share * total_pairs * share;
+      }
+    }
     double change = 0.0;
     const double new_lambda =
         std::clamp(match_mass / total_pairs, options.min_probability,
@@ -102,12 +124,15 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
     change = std::max(change, std::abs(new_lambda - model->lambda));
     model->lambda = new_lambda;
     for (size_t c = 0; c < n_comparisons; ++c) {
+      if (is_ignored(c)) continue;
       ComparisonModel& comparison = model->comparisons[c];
-      Normalize(&m_tally[c], options.min_probability);
-      for (size_t l = 0; l < m_tally[c].size(); ++l) {
-        change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
+      if (!options.fix_m) {
+        Normalize(&m_tally[c], options.min_probability);
+        for (size_t l = 0; l < m_tally[c].size(); ++l) {
+          change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
+        }
+        comparison.m = m_tally[c];
       }
-      comparison.m = m_tally[c];
       if (!options.fix_u) {
         Normalize(&u_tally[c], options.min_probability);
         for (size_t l = 0; l < u_tally[c].size(); ++l) {
@@ -124,6 +149,39 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
     }
   }
   return report;
+}
+
+double EstimateRandomPairLambda(const PatternCodec& codec,
+                                std::span<const PatternCount> counts,
+                                double total_pairs,
+                                const FellegiSunterModel& model) {
+  double candidates = 0.0;
+  std::vector<double> weights;
+  weights.reserve(counts.size());
+  for (const PatternCount& entry : counts) {
+    candidates += static_cast<double>(entry.count);
+    weights.push_back(model.PatternWeight(codec, entry.pattern));
+  }
+  if (candidates == 0.0 || total_pairs <= 0.0) return 1e-12;
+  // Start from the most matches there could be; each step lowers lambda
+  // towards the fixed point, which is unique since the right-hand side is
+  // increasing and concave in lambda.
+  double lambda = std::min(0.5, candidates / total_pairs);
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    const double prior = std::log2(lambda / (1.0 - lambda));
+    double expected = 0.0;
+    for (size_t p = 0; p < counts.size(); ++p) {
+      expected += static_cast<double>(counts[p].count) /
+                  (1.0 + std::exp2(-(weights[p] + prior)));
+    }
+    const double next = std::clamp(expected / total_pairs, 1e-15, 0.5);
+    if (std::abs(next - lambda) <= 1e-9 * lambda) {
+      lambda = next;
+      break;
+    }
+    lambda = next;
+  }
+  return lambda;
 }
 
 }  // namespace reckon

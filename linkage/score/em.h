@@ -10,6 +10,7 @@
 #define RECKON_LINKAGE_SCORE_EM_H_
 
 #include <span>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "linkage/score/fellegi_sunter.h"
@@ -22,8 +23,22 @@ struct EmOptions {
   double tolerance = 1e-6;
   // Keep u as given (from random pairs). When false, u is estimated too.
   bool fix_u = false;
+  // Keep m as given; only u (unless fix_u) and lambda are estimated.
+  bool fix_m = false;
   // Floor for every probability, so no level is ever impossible.
   double min_probability = 1e-6;
+  // Dirichlet priors, as pseudo-pairs: `u_prior_share` of the pairs spread
+  // over the levels like u_random (or evenly without it), and
+  // `m_prior_pairs` per level for m. They matter only for levels the pairs
+  // barely show (blocked on birth year, pairs with different years are
+  // rare), which then get u from random pairs and a small m instead of
+  // both sitting at the floor with a meaningless weight of 0.
+  double u_prior_share = 0.0;
+  double m_prior_pairs = 0.0;
+  // Comparisons to leave out (size 0, or one flag per comparison): they
+  // count as missing and their m and u stay as given. Used to train on
+  // pairs blocked by a field, whose agreement on that field says nothing.
+  std::vector<bool> ignored;
 };
 
 struct EmReport {
@@ -46,6 +61,16 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
 // Starting m values: agreement levels likely among matches, falling off
 // geometrically towards disagreement.
 void InitializeM(FellegiSunterModel* model);
+
+// The probability that two records drawn at random are a match, given m
+// and u: the fixed point of lambda = (expected matches among the candidate
+// pairs) / `total_pairs`, where a pair's match probability depends on
+// lambda. Blocking is assumed to keep nearly all matches among the
+// candidates. REQUIRES: total_pairs >= the candidate count.
+double EstimateRandomPairLambda(const PatternCodec& codec,
+                                std::span<const PatternCount> counts,
+                                double total_pairs,
+                                const FellegiSunterModel& model);
 
 }  // namespace reckon
 

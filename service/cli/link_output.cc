@@ -41,15 +41,21 @@ nlohmann::json ModelJson(const LinkResult& result) {
         {{"level", "missing"}, {"m", nullptr}, {"u", nullptr}, {"weight", 0.0}});
     comparisons.push_back({{"name", comparison.name}, {"levels", levels}});
   }
+  nlohmann::json training = nlohmann::json::array();
+  for (const TrainingSession& session : result.training) {
+    training.push_back({{"session", session.name},
+                        {"pairs", session.pairs},
+                        {"lambda", session.lambda},
+                        {"iterations", session.em.iterations},
+                        {"converged", session.em.converged}});
+  }
   return {{"lambda", result.model.lambda},
+          {"random_pair_match_probability", result.random_pair_lambda},
           {"threshold", result.threshold},
           {"threshold_probability",
            result.model.MatchProbability(result.threshold)},
           {"comparisons", comparisons},
-          {"em",
-           {{"iterations", result.em.iterations},
-            {"converged", result.em.converged},
-            {"log_likelihood", result.em.log_likelihood}}}};
+          {"training", training}};
 }
 
 nlohmann::json SummaryJson(const std::vector<Record>& records,

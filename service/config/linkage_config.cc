@@ -112,6 +112,8 @@ absl::StatusOr<KeyTransform> ToTransform(v1::KeyTransform transform) {
       return KeyTransform::kPhoneticPair;
     case v1::KEY_TRANSFORM_MONTH_DAY:
       return KeyTransform::kMonthDay;
+    case v1::KEY_TRANSFORM_MONTH:
+      return KeyTransform::kMonth;
     default:
       break;
   }
@@ -188,6 +190,7 @@ absl::StatusOr<LoadedConfig> ConvertLinkageConfig(
         absl::StrCat(file_name, ": blocking_keys[", i, "]");
     BlockingKeySpec spec;
     spec.name = key.name().empty() ? absl::StrCat("key", i) : key.name();
+    spec.train = !key.has_train() || key.train();
     for (int p = 0; p < key.parts_size(); ++p) {
       const v1::KeyPart& part = key.parts(p);
       const std::string part_where = absl::StrCat(where, ".parts[", p, "]");

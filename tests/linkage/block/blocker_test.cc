@@ -25,7 +25,7 @@ std::vector<Pair> CollectPairs(const BlockIndex& index,
   tbb::enumerable_thread_specific<std::vector<Pair>> sinks;
   auto status = ForEachCandidatePair(
       index, sinks, [&](uint32_t a, uint32_t b) { return accept(a, b); },
-      [](std::vector<Pair>& sink, uint32_t a, uint32_t b) {
+      [](std::vector<Pair>& sink, uint32_t a, uint32_t b, uint32_t) {
         sink.emplace_back(a, b);
       },
       ExecOptions{});
