@@ -7,8 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libtbb-dev libicu-dev libsqlite3-dev libeigen3-dev
-  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libabsl-dev libtbb-dev libicu-dev libsqlite3-dev libeigen3-dev libssl-dev
+  prometheus-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )
 

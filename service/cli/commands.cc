@@ -10,15 +10,16 @@ namespace reckon::service {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"link", "link records within and across sources into entities",
-       nullptr},
+       RunLink},
       {"estimate", "estimate the true number of people from linked sources",
-       nullptr},
+       RunEstimate},
       {"audit", "explain, evaluate and report on a linkage result", nullptr},
-      {"submit", "send a source file to a running reckond", nullptr},
-      {"status", "ask a running reckond what it holds", nullptr},
+      {"submit", "send a source file to a running reckond", RunSubmit},
+      {"status", "ask a running reckond what it holds", RunStatus},
       {"synth", "generate a multi-register scenario with known truth",
-       nullptr},
-      {"normalize", "show the normalized forms and keys of names", nullptr},
+       RunSynth},
+      {"normalize", "show the normalized forms and keys of names",
+       RunNormalize},
   };
   return kCommands;
 }

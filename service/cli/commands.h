@@ -26,6 +26,13 @@ struct Command {
   CommandFn run;  // nullptr while the command is not built yet
 };
 
+int RunLink(const std::vector<std::string>& args);
+int RunEstimate(const std::vector<std::string>& args);
+int RunNormalize(const std::vector<std::string>& args);
+int RunSubmit(const std::vector<std::string>& args);
+int RunStatus(const std::vector<std::string>& args);
+int RunSynth(const std::vector<std::string>& args);
+
 // Every subcommand, in the order `reckon --help` lists them.
 const std::vector<Command>& Commands();
 

@@ -1,7 +1,9 @@
 #include "service/daemon/status_convert.h"
 
-#include <iostream>
+#include <algorithm>
 #include <string>
+
+#include "service/daemon/log.h"
 
 namespace reckon::service {
 namespace {
@@ -12,11 +14,19 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   if (status.code() == absl::StatusCode::kInternal) {
-    std::cerr << "reckond: internal error: " << status.message() << "\n";
+    // Internal details (SQLite's words, a broken invariant) name code
+    // paths and tables, never record values, so they may be logged.
+    Log(LogLevel::kError, "internal_error",
+        {{"detail", std::string(status.message())}});
     return grpc::Status(code, "internal error (details in the server log)");
   }
-  std::string message(status.message().substr(
-      0, std::min(status.message().size(), kMaxMessageBytes)));
+  size_t cut = std::min(status.message().size(), kMaxMessageBytes);
+  // Never cut inside a UTF-8 sequence.
+  while (cut < status.message().size() && cut > 0 &&
+         (static_cast<unsigned char>(status.message()[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  std::string message(status.message().substr(0, cut));
   return grpc::Status(code, message);
 }
 

@@ -1,0 +1,72 @@
+// The seam between reckond and the matching core. The RPC adapters in
+// reckon_service.cc authenticate, authorize, convert and count; everything
+// about resolution (indexing each stored record at once, Resolve, entities,
+// Explain, Relink, Estimate) goes through this interface.
+//
+// This build has no matching core yet (linkage/linker.h is being written):
+// NewUnavailableLinkage() answers every linkage and estimation call with
+// kUnimplemented and reports no entities, while ingest stores every record
+// durably. When the Linker facade lands, an implementation of this interface
+// over it loads the store's records at start (ForEachRecord), indexes each
+// committed batch in OnRecordsStored, and serves the calls.
+#ifndef RECKON_SERVICE_DAEMON_LINKAGE_BACKEND_H_
+#define RECKON_SERVICE_DAEMON_LINKAGE_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#include "linkage/base/exec.h"
+#include "linkage/base/record.h"
+#include "reckon/v1/reckon.pb.h"
+#include "service/store/sqlite_store.h"
+
+namespace reckon::service {
+
+// Implementations must be thread-safe: gRPC calls them from many threads.
+class LinkageBackend {
+ public:
+  virtual ~LinkageBackend() = default;
+
+  // False while calls below answer kUnimplemented.
+  virtual bool available() const = 0;
+
+  // Loads what the store already holds; called once before serving.
+  virtual absl::Status Load(store::SqliteStore& store) = 0;
+
+  // Called after a batch commits with the records it stored, so that they
+  // are resolved at once. A failure is logged, never returned to the
+  // submitter: the records are durable and the next relink covers them.
+  virtual absl::Status OnRecordsStored(const std::vector<Record>& records,
+                                       const ExecOptions& exec) = 0;
+
+  virtual absl::StatusOr<v1::ResolveResponse> Resolve(
+      const v1::ResolveRequest& request, const ExecOptions& exec) = 0;
+  // `with_records`: fill Entity.records (the caller has the audit role).
+  virtual absl::StatusOr<v1::Entity> GetEntity(
+      const v1::GetEntityRequest& request, bool with_records,
+      const ExecOptions& exec) = 0;
+  virtual absl::StatusOr<v1::ExplainResponse> Explain(
+      const v1::ExplainRequest& request, const ExecOptions& exec) = 0;
+  // Starts a relink in the background and returns its operation at once.
+  virtual absl::StatusOr<v1::Operation> StartRelink(
+      const v1::RelinkRequest& request) = 0;
+  virtual absl::StatusOr<v1::Operation> GetOperation(std::string_view name) = 0;
+  virtual absl::StatusOr<v1::EstimateResponse> Estimate(
+      const v1::EstimateRequest& request, const ExecOptions& exec) = 0;
+
+  // For GetStatus.
+  virtual int64_t entity_count() const = 0;
+  virtual int64_t last_relink_unix() const = 0;
+};
+
+// The backend of a build without the matching core (see the file comment).
+std::unique_ptr<LinkageBackend> NewUnavailableLinkage();
+
+}  // namespace reckon::service
+
+#endif  // RECKON_SERVICE_DAEMON_LINKAGE_BACKEND_H_

@@ -1,0 +1,90 @@
+#include "service/store/schema.h"
+
+#include <string_view>
+#include <vector>
+
+namespace reckon::store {
+namespace {
+
+// Version 1: batches, immutable raw records. Every canonical field is its own
+// column, stored exactly as received; extra columns are one blob (see
+// EncodeExtra in sqlite_store.cc). Triggers make the raw records append-only
+// at the database level, not only by the code's good manners.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE batches (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  agency TEXT NOT NULL,
+  source TEXT NOT NULL,
+  batch_id TEXT NOT NULL,
+  committed_unix INTEGER NOT NULL,
+  accepted INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  UNIQUE (agency, source, batch_id)
+);
+CREATE TABLE records (
+  record_seq INTEGER PRIMARY KEY,
+  batch_sequence INTEGER NOT NULL REFERENCES batches (sequence),
+  batch_index INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  source_record_id TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  surname TEXT NOT NULL,
+  patronymic TEXT NOT NULL,
+  full_name TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  nationality TEXT NOT NULL,
+  passport_no TEXT NOT NULL,
+  region TEXT NOT NULL,
+  sector TEXT NOT NULL,
+  registered_on TEXT NOT NULL,
+  extra BLOB NOT NULL,
+  UNIQUE (source, source_record_id)
+);
+CREATE INDEX records_by_batch ON records (batch_sequence, batch_index);
+CREATE TRIGGER records_never_updated BEFORE UPDATE ON records
+BEGIN
+  SELECT RAISE(ABORT, 'raw records are immutable');
+END;
+CREATE TRIGGER records_never_deleted BEFORE DELETE ON records
+BEGIN
+  SELECT RAISE(ABORT, 'raw records are immutable');
+END;
+)sql";
+
+// Version 2: per-record rejections are kept with their batch, so that a
+// resubmitted batch gets the first reply back in full; per-source counts are
+// kept up to date in the commit's transaction, so that status is O(sources)
+// rather than a scan of every record. Existing stores get their counts from
+// the records they hold; their old batches have no stored rejections (their
+// `rejected` count stays right).
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE batch_rejections (
+  batch_sequence INTEGER NOT NULL REFERENCES batches (sequence),
+  batch_index INTEGER NOT NULL,
+  source_record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (batch_sequence, batch_index)
+);
+CREATE TABLE source_counts (
+  source TEXT PRIMARY KEY,
+  records INTEGER NOT NULL,
+  batches INTEGER NOT NULL
+);
+INSERT INTO source_counts (source, records, batches)
+  SELECT b.source,
+         (SELECT COUNT(*) FROM records r WHERE r.source = b.source),
+         COUNT(*)
+  FROM batches b GROUP BY b.source;
+)sql";
+
+}  // namespace
+
+const std::vector<std::string_view>& SchemaMigrations() {
+  static const std::vector<std::string_view> kMigrations = {kVersion1,
+                                                            kVersion2};
+  return kMigrations;
+}
+
+}  // namespace reckon::store

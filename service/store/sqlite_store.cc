@@ -1,0 +1,557 @@
+#include "service/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+#include "linkage/base/status_macros.h"
+#include "service/store/schema.h"
+
+namespace reckon::store {
+namespace {
+
+constexpr char kDatabaseFile[] = "reckon.db";
+
+absl::Status SqliteError(sqlite3* db, std::string_view what) {
+  const int code = db == nullptr ? SQLITE_ERROR : sqlite3_extended_errcode(db);
+  const std::string message =
+      absl::StrCat("store: ", absl::string_view(what.data(), what.size()), ": ",
+                   db == nullptr ? "no connection" : sqlite3_errmsg(db));
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+      return absl::UnavailableError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// Runs `sql` (one or more statements without results).
+absl::Status Exec(sqlite3* db, std::string_view sql, std::string_view what) {
+  const std::string text(sql);
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db, what);
+  }
+  return absl::OkStatus();
+}
+
+// A prepared statement, finalized on destruction. Binding indices are from 1.
+class Statement {
+ public:
+  static absl::StatusOr<Statement> Prepare(sqlite3* db, std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt,
+                           nullptr) != SQLITE_OK) {
+      return SqliteError(db, "prepare");
+    }
+    return Statement(db, stmt);
+  }
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement& operator=(Statement&&) = delete;
+  ~Statement() {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  }
+
+  void BindText(int index, std::string_view text) {
+    // SQLITE_STATIC: every bound string outlives the step that reads it.
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_STATIC);
+  }
+  void BindBlob(int index, std::string_view blob) {
+    sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_STATIC);
+  }
+  void BindInt(int index, int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+  }
+
+  // Returns true while a row is available, false when done.
+  absl::StatusOr<bool> Step(std::string_view what) {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, what);
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const {
+    const auto* data =
+        reinterpret_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data == nullptr ? std::string()
+                           : std::string(data, static_cast<size_t>(size));
+  }
+
+ private:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// Opens one connection with the settings every connection needs.
+absl::StatusOr<sqlite3*> OpenConnection(const std::string& path,
+                                        const StoreOptions& options) {
+  sqlite3* db = nullptr;
+  // FULLMUTEX costs nothing measurable here (each connection is used under
+  // our own mutex) and keeps SQLite safe if that ever changes.
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db, absl::StrCat("open ", path));
+    sqlite3_close(db);
+    return status;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  // WAL: readers never block the writer and a commit is one append to the
+  // log. synchronous=FULL: fsync the WAL at every commit, so an
+  // acknowledged batch survives power loss, not only a process crash.
+  absl::Status status = Exec(db,
+                             "PRAGMA journal_mode=WAL;"
+                             "PRAGMA synchronous=FULL;"
+                             "PRAGMA foreign_keys=ON;",
+                             "configure connection");
+  if (!status.ok()) {
+    sqlite3_close(db);
+    return status;
+  }
+  return db;
+}
+
+absl::StatusOr<int> UserVersion(sqlite3* db) {
+  RECKON_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db, "PRAGMA user_version"));
+  RECKON_ASSIGN_OR_RETURN(bool has_row, stmt.Step("read schema version"));
+  if (!has_row) return absl::DataLossError("store: no schema version");
+  return static_cast<int>(stmt.Int(0));
+}
+
+absl::Status Migrate(sqlite3* db, const std::string& path) {
+  // BEGIN IMMEDIATE takes the write lock before reading the version, so two
+  // processes opening a fresh store cannot both run migration 1.
+  for (;;) {
+    RECKON_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin migration"));
+    absl::StatusOr<int> version = UserVersion(db);
+    if (!version.ok()) {
+      Exec(db, "ROLLBACK", "rollback").IgnoreError();
+      return version.status();
+    }
+    if (*version == kSchemaVersion) {
+      return Exec(db, "COMMIT", "end migration");
+    }
+    if (*version > kSchemaVersion || *version < 0) {
+      Exec(db, "ROLLBACK", "rollback").IgnoreError();
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": store schema version ", *version,
+                       " is not one this reckond knows (it knows up to ",
+                       kSchemaVersion, "): use a newer reckond"));
+    }
+    const std::string_view sql =
+        SchemaMigrations()[static_cast<size_t>(*version)];
+    absl::Status status =
+        Exec(db, sql, absl::StrCat("migrate to version ", *version + 1));
+    if (status.ok()) {
+      status = Exec(db, absl::StrCat("PRAGMA user_version=", *version + 1),
+                    "set schema version");
+    }
+    if (status.ok()) status = Exec(db, "COMMIT", "commit migration");
+    if (!status.ok()) {
+      Exec(db, "ROLLBACK", "rollback").IgnoreError();
+      return status;
+    }
+  }
+}
+
+void AppendLength(std::string* out, size_t length) {
+  const auto n = static_cast<uint32_t>(length);
+  for (int shift = 0; shift < 32; shift += 8) {
+    out->push_back(static_cast<char>((n >> shift) & 0xffu));
+  }
+}
+
+absl::StatusOr<std::string> TakeString(std::string_view* in) {
+  if (in->size() < 4) return absl::DataLossError("store: truncated extra blob");
+  uint32_t n = 0;
+  for (int i = 3; i >= 0; --i) {
+    n = (n << 8) | static_cast<uint8_t>((*in)[static_cast<size_t>(i)]);
+  }
+  in->remove_prefix(4);
+  if (in->size() < n) return absl::DataLossError("store: truncated extra blob");
+  std::string value(in->substr(0, n));
+  in->remove_prefix(n);
+  return value;
+}
+
+// Columns of `records` in the order the SELECTs below list them.
+constexpr char kRecordColumns[] =
+    "source, source_record_id, given_name, surname, patronymic, full_name, "
+    "sex, birth_date, nationality, passport_no, region, sector, "
+    "registered_on, extra, batch_index, batch_sequence";
+
+absl::StatusOr<Record> RecordFromRow(const Statement& stmt) {
+  Record record;
+  record.source = stmt.Text(0);
+  record.source_record_id = stmt.Text(1);
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    record.fields[i] = stmt.Text(static_cast<int>(2 + i));
+  }
+  RECKON_ASSIGN_OR_RETURN(record.extra, DecodeExtra(stmt.Text(13)));
+  return record;
+}
+
+}  // namespace
+
+std::string EncodeExtra(
+    const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::string out;
+  for (const auto& [name, value] : extra) {
+    AppendLength(&out, name.size());
+    out += name;
+    AppendLength(&out, value.size());
+    out += value;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> DecodeExtra(
+    std::string_view blob) {
+  std::vector<std::pair<std::string, std::string>> extra;
+  while (!blob.empty()) {
+    RECKON_ASSIGN_OR_RETURN(std::string name, TakeString(&blob));
+    RECKON_ASSIGN_OR_RETURN(std::string value, TakeString(&blob));
+    extra.emplace_back(std::move(name), std::move(value));
+  }
+  return extra;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& dir, StoreOptions options) {
+  if (dir.empty()) {
+    return absl::InvalidArgumentError("store: no data directory given");
+  }
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, ": cannot create data directory: ", error.message()));
+  }
+  const std::string path =
+      (std::filesystem::path(dir) / kDatabaseFile).string();
+  RECKON_ASSIGN_OR_RETURN(sqlite3 * writer, OpenConnection(path, options));
+  if (absl::Status status = Migrate(writer, path); !status.ok()) {
+    sqlite3_close(writer);
+    return status;
+  }
+  absl::StatusOr<sqlite3*> reader = OpenConnection(path, options);
+  if (!reader.ok()) {
+    sqlite3_close(writer);
+    return reader.status();
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, writer, *reader));
+}
+
+SqliteStore::SqliteStore(std::string path, sqlite3* writer, sqlite3* reader)
+    : path_(std::move(path)), writer_(writer), reader_(reader) {}
+
+SqliteStore::~SqliteStore() {
+  absl::MutexLock write_lock(&write_mu_);
+  absl::MutexLock read_lock(&read_mu_);
+  sqlite3_close(reader_);
+  sqlite3_close(writer_);
+}
+
+absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
+    sqlite3* db, const BatchKey& key) {
+  RECKON_ASSIGN_OR_RETURN(
+      Statement find,
+      Statement::Prepare(
+          db,
+          "SELECT sequence, accepted, rejected FROM batches "
+          "WHERE agency = ?1 AND source = ?2 AND batch_id = ?3"));
+  find.BindText(1, key.agency);
+  find.BindText(2, key.source);
+  find.BindText(3, key.batch_id);
+  RECKON_ASSIGN_OR_RETURN(bool found, find.Step("find batch"));
+  if (!found) return std::optional<CommitResult>();
+  CommitResult result;
+  result.duplicate = true;
+  result.sequence = find.Int(0);
+  result.accepted = find.Int(1);
+  result.rejected = find.Int(2);
+  RECKON_ASSIGN_OR_RETURN(
+      Statement rejections,
+      Statement::Prepare(db,
+                         "SELECT batch_index, source_record_id, field, message "
+                         "FROM batch_rejections WHERE batch_sequence = ?1 "
+                         "ORDER BY batch_index"));
+  rejections.BindInt(1, result.sequence);
+  while (true) {
+    RECKON_ASSIGN_OR_RETURN(bool row, rejections.Step("read rejections"));
+    if (!row) break;
+    result.rejections.push_back({.index = rejections.Int(0),
+                                 .source_record_id = rejections.Text(1),
+                                 .field = rejections.Text(2),
+                                 .message = rejections.Text(3)});
+  }
+  return std::optional<CommitResult>(std::move(result));
+}
+
+absl::StatusOr<CommitResult> SqliteStore::CommitBatch(
+    const BatchToCommit& batch) {
+  for (const IndexedRecord& item : batch.records) {
+    if (item.record.source != batch.key.source) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "store: record ", item.index, ": source \"", item.record.source,
+          "\" is not the batch's source \"", batch.key.source, "\""));
+    }
+    if (item.record.source_record_id.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("store: record ", item.index, ": empty record id"));
+    }
+  }
+  absl::MutexLock lock(&write_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE", "begin commit"));
+  absl::StatusOr<CommitResult> result = CommitLocked(batch);
+  if (!result.ok() || result->duplicate) {
+    // A duplicate wrote nothing; a failure must leave nothing behind.
+    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
+    return result;
+  }
+  RECKON_RETURN_IF_ERROR(Exec(writer_, "COMMIT", "commit batch"));
+  return result;
+}
+
+absl::StatusOr<CommitResult> SqliteStore::CommitLocked(
+    const BatchToCommit& batch) {
+  RECKON_ASSIGN_OR_RETURN(std::optional<CommitResult> committed,
+                          FindCommitted(writer_, batch.key));
+  if (committed.has_value()) return *std::move(committed);
+
+  CommitResult result;
+  RECKON_ASSIGN_OR_RETURN(
+      Statement insert_batch,
+      Statement::Prepare(
+          writer_,
+          "INSERT INTO batches (agency, source, batch_id, committed_unix, "
+          "accepted, rejected) VALUES (?1, ?2, ?3, ?4, 0, 0)"));
+  insert_batch.BindText(1, batch.key.agency);
+  insert_batch.BindText(2, batch.key.source);
+  insert_batch.BindText(3, batch.key.batch_id);
+  insert_batch.BindInt(4, absl::ToUnixSeconds(absl::Now()));
+  RECKON_RETURN_IF_ERROR(insert_batch.Step("insert batch").status());
+  result.sequence = sqlite3_last_insert_rowid(writer_);
+
+  // OR IGNORE: a record id the source already has is skipped (and rejected
+  // below), never replaced: raw records are immutable.
+  RECKON_ASSIGN_OR_RETURN(
+      Statement insert_record,
+      Statement::Prepare(
+          writer_,
+          "INSERT OR IGNORE INTO records (batch_sequence, batch_index, source, "
+          "source_record_id, given_name, surname, patronymic, full_name, sex, "
+          "birth_date, nationality, passport_no, region, sector, "
+          "registered_on, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+          "?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
+  std::vector<RecordRejection> rejections = batch.rejections;
+  std::string extra;
+  for (const IndexedRecord& item : batch.records) {
+    const Record& record = item.record;
+    extra = EncodeExtra(record.extra);
+    insert_record.BindInt(1, result.sequence);
+    insert_record.BindInt(2, item.index);
+    insert_record.BindText(3, record.source);
+    insert_record.BindText(4, record.source_record_id);
+    for (size_t i = 0; i < kFieldCount; ++i) {
+      insert_record.BindText(static_cast<int>(5 + i), record.fields[i]);
+    }
+    insert_record.BindBlob(16, extra);
+    RECKON_RETURN_IF_ERROR(insert_record.Step("insert record").status());
+    insert_record.Reset();
+    if (sqlite3_changes(writer_) == 0) {
+      rejections.push_back(
+          {.index = item.index,
+           .source_record_id = record.source_record_id,
+           .field = "source_record_id",
+           .message = absl::StrCat("record id already stored for source \"",
+                                   record.source, "\"")});
+    } else {
+      ++result.accepted;
+    }
+  }
+
+  std::sort(rejections.begin(), rejections.end(),
+            [](const RecordRejection& a, const RecordRejection& b) {
+              return a.index < b.index;
+            });
+  RECKON_ASSIGN_OR_RETURN(
+      Statement insert_rejection,
+      Statement::Prepare(writer_,
+                         "INSERT OR IGNORE INTO batch_rejections "
+                         "(batch_sequence, batch_index, source_record_id, "
+                         "field, message) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  for (const RecordRejection& rejection : rejections) {
+    insert_rejection.BindInt(1, result.sequence);
+    insert_rejection.BindInt(2, rejection.index);
+    insert_rejection.BindText(3, rejection.source_record_id);
+    insert_rejection.BindText(4, rejection.field);
+    insert_rejection.BindText(5, rejection.message);
+    RECKON_RETURN_IF_ERROR(insert_rejection.Step("insert rejection").status());
+    insert_rejection.Reset();
+  }
+  result.rejected = static_cast<int64_t>(rejections.size());
+  result.rejections = std::move(rejections);
+
+  RECKON_ASSIGN_OR_RETURN(
+      Statement update_batch,
+      Statement::Prepare(writer_,
+                         "UPDATE batches SET accepted = ?1, rejected = ?2 "
+                         "WHERE sequence = ?3"));
+  update_batch.BindInt(1, result.accepted);
+  update_batch.BindInt(2, result.rejected);
+  update_batch.BindInt(3, result.sequence);
+  RECKON_RETURN_IF_ERROR(update_batch.Step("update batch").status());
+
+  RECKON_ASSIGN_OR_RETURN(
+      Statement count,
+      Statement::Prepare(
+          writer_,
+          "INSERT INTO source_counts (source, records, batches) "
+          "VALUES (?1, ?2, 1) ON CONFLICT (source) DO UPDATE SET "
+          "records = records + excluded.records, batches = batches + 1"));
+  count.BindText(1, batch.key.source);
+  count.BindInt(2, result.accepted);
+  RECKON_RETURN_IF_ERROR(count.Step("count records").status());
+  return result;
+}
+
+absl::StatusOr<std::optional<StoredBatch>> SqliteStore::GetBatch(
+    const BatchKey& key) {
+  absl::MutexLock lock(&read_mu_);
+  // One read transaction, so the batch and its records are one snapshot.
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::StatusOr<std::optional<StoredBatch>> {
+    RECKON_ASSIGN_OR_RETURN(std::optional<CommitResult> committed,
+                            FindCommitted(reader_, key));
+    if (!committed.has_value()) return std::optional<StoredBatch>();
+    StoredBatch batch;
+    batch.key = key;
+    batch.sequence = committed->sequence;
+    batch.accepted = committed->accepted;
+    batch.rejected = committed->rejected;
+    batch.rejections = std::move(committed->rejections);
+    RECKON_ASSIGN_OR_RETURN(
+        Statement when,
+        Statement::Prepare(
+            reader_, "SELECT committed_unix FROM batches WHERE sequence = ?1"));
+    when.BindInt(1, batch.sequence);
+    RECKON_ASSIGN_OR_RETURN(bool found, when.Step("read batch"));
+    if (found) batch.committed_unix = when.Int(0);
+    RECKON_ASSIGN_OR_RETURN(
+        Statement records,
+        Statement::Prepare(
+            reader_, absl::StrCat("SELECT ", kRecordColumns,
+                                  " FROM records WHERE batch_sequence = ?1 "
+                                  "ORDER BY batch_index")));
+    records.BindInt(1, batch.sequence);
+    while (true) {
+      RECKON_ASSIGN_OR_RETURN(bool row, records.Step("read records"));
+      if (!row) break;
+      RECKON_ASSIGN_OR_RETURN(Record record, RecordFromRow(records));
+      batch.records.push_back({records.Int(14), std::move(record)});
+    }
+    return std::optional<StoredBatch>(std::move(batch));
+  };
+  absl::StatusOr<std::optional<StoredBatch>> result = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return result;
+}
+
+absl::StatusOr<StoreStats> SqliteStore::Stats() {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::StatusOr<StoreStats> {
+    StoreStats stats;
+    RECKON_ASSIGN_OR_RETURN(stats.schema_version, UserVersion(reader_));
+    RECKON_ASSIGN_OR_RETURN(
+        Statement sources,
+        Statement::Prepare(reader_,
+                           "SELECT source, records, batches FROM "
+                           "source_counts ORDER BY source"));
+    while (true) {
+      RECKON_ASSIGN_OR_RETURN(bool row, sources.Step("read counts"));
+      if (!row) break;
+      SourceStats source{sources.Text(0), sources.Int(1), sources.Int(2)};
+      stats.records += source.records;
+      stats.batches += source.batches;
+      stats.sources.push_back(std::move(source));
+    }
+    return stats;
+  };
+  absl::StatusOr<StoreStats> result = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return result;
+}
+
+absl::Status SqliteStore::ForEachRecord(
+    const std::function<absl::Status(int64_t sequence, const Record&)>& visit) {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::Status {
+    RECKON_ASSIGN_OR_RETURN(
+        Statement records,
+        Statement::Prepare(reader_,
+                           absl::StrCat("SELECT ", kRecordColumns,
+                                        " FROM records ORDER BY record_seq")));
+    while (true) {
+      RECKON_ASSIGN_OR_RETURN(bool row, records.Step("read records"));
+      if (!row) return absl::OkStatus();
+      RECKON_ASSIGN_OR_RETURN(Record record, RecordFromRow(records));
+      RECKON_RETURN_IF_ERROR(visit(records.Int(15), record));
+    }
+  };
+  absl::Status status = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return status;
+}
+
+absl::Status SqliteStore::Checkpoint() {
+  absl::MutexLock lock(&write_mu_);
+  int log_frames = 0;
+  int checkpointed = 0;
+  if (sqlite3_wal_checkpoint_v2(writer_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                &log_frames, &checkpointed) != SQLITE_OK) {
+    return SqliteError(writer_, "checkpoint");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reckon::store

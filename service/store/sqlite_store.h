@@ -1,0 +1,190 @@
+// SqliteStore: reckond's durable store, one SQLite database in WAL mode in
+// the daemon's data directory (`DIR/reckon.db`).
+//
+// Guarantees:
+// - A batch is committed in one transaction with synchronous=FULL: once
+//   CommitBatch returns OK the batch survives kill -9 and power loss, and a
+//   crash at any moment leaves either the whole batch or none of it.
+// - Batches are idempotent by (agency, source, batch id): committing the same
+//   key again stores nothing and returns the first commit's result with
+//   `duplicate` set, so a resubmitted batch is never counted twice.
+// - Raw records are stored exactly as received and never rewritten or
+//   deleted (enforced by triggers in the schema). A record whose
+//   (source, source_record_id) is already stored is rejected, not replaced.
+// - The schema is versioned (PRAGMA user_version) and migrated on Open.
+//
+//   RECKON_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store,
+//                           SqliteStore::Open("/var/lib/reckon"));
+//   RECKON_ASSIGN_OR_RETURN(CommitResult result, store->CommitBatch(batch));
+//
+// Thread-safety: all methods may be called from many threads at once.
+// Commits are serialized on one write connection; reads use a separate
+// connection and see the last committed state (WAL readers never wait for
+// the writer). Several processes may open the same directory: SQLite's
+// locking serializes their writes (waiting up to `busy_timeout_ms`).
+#ifndef RECKON_SERVICE_STORE_SQLITE_STORE_H_
+#define RECKON_SERVICE_STORE_SQLITE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+#include "linkage/base/record.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace reckon::store {
+
+// Identifies a batch for idempotency.
+struct BatchKey {
+  std::string agency;
+  std::string source;
+  std::string batch_id;
+};
+
+// Why one record of a batch was not stored.
+struct RecordRejection {
+  // Position of the record in the batch, from 0.
+  int64_t index = 0;
+  std::string source_record_id;
+  // Canonical field name, or empty for the whole record.
+  std::string field;
+  std::string message;
+
+  friend bool operator==(const RecordRejection&,
+                         const RecordRejection&) = default;
+};
+
+// A record with its position in the submitted batch.
+struct IndexedRecord {
+  int64_t index = 0;
+  Record record;
+};
+
+struct BatchToCommit {
+  BatchKey key;
+  // The records to store. REQUIRES: each record's source equals key.source
+  // and its source_record_id is not empty.
+  std::vector<IndexedRecord> records;
+  // Records the caller already rejected (unparseable values); kept with the
+  // batch and returned in its result.
+  std::vector<RecordRejection> rejections;
+};
+
+struct CommitResult {
+  // True if the key had been committed before; the other fields are then
+  // those of the first commit.
+  bool duplicate = false;
+  // The batch's commit sequence number, from 1.
+  int64_t sequence = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  // Sorted by index.
+  std::vector<RecordRejection> rejections;
+};
+
+struct SourceStats {
+  std::string source;
+  int64_t records = 0;
+  int64_t batches = 0;
+};
+
+struct StoreStats {
+  int64_t batches = 0;
+  int64_t records = 0;
+  // Sorted by source.
+  std::vector<SourceStats> sources;
+  int schema_version = 0;
+};
+
+struct StoredBatch {
+  BatchKey key;
+  int64_t sequence = 0;
+  int64_t committed_unix = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  // The stored records in batch order.
+  std::vector<IndexedRecord> records;
+  std::vector<RecordRejection> rejections;
+};
+
+struct StoreOptions {
+  // Milliseconds a commit waits for another process's write lock.
+  int busy_timeout_ms = 10000;
+};
+
+class SqliteStore {
+ public:
+  // Opens (creating if missing) `dir`/reckon.db, switches it to WAL mode and
+  // migrates its schema to kSchemaVersion. Fails with kInvalidArgument if
+  // `dir` cannot be created, kFailedPrecondition if the database was written
+  // by a newer schema version, kUnavailable or kDataLoss if SQLite cannot
+  // open or read it.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      const std::string& dir, StoreOptions options = {});
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore();
+
+  // Commits `batch` durably, or finds it already committed (see the file
+  // comment). Records whose (source, source_record_id) is already stored are
+  // rejected with field "source_record_id". Returns kInvalidArgument if a
+  // record breaks a REQUIRES of BatchToCommit (nothing is written), or
+  // kUnavailable/kInternal if SQLite fails (the transaction is rolled back).
+  absl::StatusOr<CommitResult> CommitBatch(const BatchToCommit& batch);
+
+  // The committed batch with `key`, with its records, or std::nullopt.
+  absl::StatusOr<std::optional<StoredBatch>> GetBatch(const BatchKey& key);
+
+  absl::StatusOr<StoreStats> Stats();
+
+  // Calls `visit` for every stored record in commit order, with the batch
+  // sequence it came in; stops early and returns the error if `visit` fails.
+  // This is how the matching core loads what the store holds.
+  absl::Status ForEachRecord(
+      const std::function<absl::Status(int64_t sequence, const Record&)>&
+          visit);
+
+  // Copies the WAL into the database file and truncates the WAL (PRAGMA
+  // wal_checkpoint(TRUNCATE)); called on graceful shutdown.
+  absl::Status Checkpoint();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, sqlite3* writer, sqlite3* reader);
+
+  absl::StatusOr<CommitResult> CommitLocked(const BatchToCommit& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<std::optional<CommitResult>> FindCommitted(
+      sqlite3* db, const BatchKey& key);
+
+  const std::string path_;
+  absl::Mutex write_mu_;
+  sqlite3* const writer_ ABSL_GUARDED_BY(write_mu_);
+  absl::Mutex read_mu_;
+  sqlite3* const reader_ ABSL_GUARDED_BY(read_mu_);
+};
+
+// Encodes extra columns as the `extra` blob: for each pair, the name and
+// the value, each as a 4-byte little-endian length and the bytes.
+std::string EncodeExtra(
+    const std::vector<std::pair<std::string, std::string>>& extra);
+
+// Decodes what EncodeExtra wrote; kDataLoss if `blob` is malformed.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> DecodeExtra(
+    std::string_view blob);
+
+}  // namespace reckon::store
+
+#endif  // RECKON_SERVICE_STORE_SQLITE_STORE_H_
