@@ -21,6 +21,7 @@
 #include "linkage/base/status_macros.h"
 #include "linkage/base/utf8.h"
 #include "linkage/normalize/name_tables.h"
+#include "linkage/normalize/palladius.h"
 #include "linkage/normalize/phonetic.h"
 
 namespace reckon {
@@ -33,6 +34,8 @@ using normalize_internal::IsParticleContinuation;
 using normalize_internal::IsPatronymicMarkerAfter;
 using normalize_internal::IsPatronymicMarkerBefore;
 using normalize_internal::IsPinyinSyllable;
+using normalize_internal::PalladiusReading;
+using normalize_internal::ReadPalladius;
 using normalize_internal::PatronymicStem;
 
 // A sharded cache of computed forms, keyed by the raw name. Each shard keeps
@@ -231,6 +234,95 @@ icu::UnicodeString DisplayForm(const icu::UnicodeString& raw) {
   return NormalizeNfkc(spaced);
 }
 
+// Digits that OCR and hurried typing put for letters (Fy0dor, E1nur, AY5E,
+// 5HARMA, Нік0лай): a digit, or two, that is followed by a letter of the same
+// word (letters, marks and digits with no space) in a word of two letters or
+// more is read as the letter it looks like. A digit after a word's last
+// letter stays a digit (Ivanov2 numbers a record; it is not Ivanovz), and so
+// does a longer run of digits. The reading follows the word's script and the
+// case of the next letter (a digit opening a word is read as a capital):
+//
+//   digit   Latin lower/upper   Cyrillic
+//   0       o / O               о / О
+//   1       l / I               -     (l and I are what a 1 is taken for)
+//   2       z / Z               -
+//   3       e / E               з / З (3 stands for Ə in Azerbaijani typing)
+//   4       a / A               ч / Ч
+//   5       s / S               -
+//   6       b / G               б / Б
+//   7       t / T               -
+//   8       b / B               в / В
+//   9       g / G               -
+//
+// rn for m (Mehrnet) and li for h (Rajesli) are left alone: rn and li are
+// common inside real names (Smirnov, Kornilov, Ali, Salih).
+UChar32 LetterForDigit(UChar32 digit, bool cyrillic, bool upper) {
+  const int d = digit - '0';
+  if (cyrillic) {
+    constexpr char16_t kLower[] = u"о\0\0зч\0б\0в\0";
+    constexpr char16_t kUpper[] = u"О\0\0ЗЧ\0Б\0В\0";
+    return upper ? kUpper[d] : kLower[d];
+  }
+  constexpr char kLower[] = "olzeasbtbg";
+  constexpr char kUpper[] = "OIZEASGTBG";
+  return static_cast<UChar32>(upper ? kUpper[d] : kLower[d]);
+}
+
+bool IsAsciiDigit(UChar32 c) { return c >= '0' && c <= '9'; }
+
+// Rewrites `text` as described above. Returns true if a digit was read.
+bool ReadDigitsAsLetters(icu::UnicodeString& text) {
+  bool changed = false;
+  const int32_t n = text.length();
+  int32_t i = 0;
+  while (i < n) {
+    // A word: letters, marks and ASCII digits.
+    const int32_t begin = i;
+    int letters = 0;
+    bool digits = false;
+    bool cyrillic = false;
+    while (i < n) {
+      const UChar c = text.charAt(i);
+      if (IsAsciiDigit(c)) {
+        digits = true;
+      } else if (u_isalpha(c) || IsMark(c)) {
+        ++letters;
+        UErrorCode code = U_ZERO_ERROR;
+        if (uscript_getScript(c, &code) == USCRIPT_CYRILLIC) cyrillic = true;
+      } else {
+        break;
+      }
+      ++i;
+    }
+    const int32_t end = i;
+    if (end == begin) {
+      ++i;
+      continue;
+    }
+    if (!digits || letters < 2) continue;
+    for (int32_t j = begin; j < end;) {
+      if (!IsAsciiDigit(text.charAt(j))) {
+        ++j;
+        continue;
+      }
+      int32_t k = j;
+      while (k < end && IsAsciiDigit(text.charAt(k))) ++k;
+      if (k - j <= 2 && k < end) {
+        const bool upper = j == begin || u_isupper(text.charAt(k));
+        for (int32_t m = j; m < k; ++m) {
+          const UChar32 letter =
+              LetterForDigit(text.charAt(m), cyrillic, upper);
+          if (letter == 0) continue;
+          text.setCharAt(m, static_cast<UChar>(letter));
+          changed = true;
+        }
+      }
+      j = k;
+    }
+  }
+  return changed;
+}
+
 enum class WordScript { kLatin, kCyrillic, kGeorgian, kArabic, kIndic, kHan,
                         kHangul, kOther };
 
@@ -331,6 +423,150 @@ bool IsVietnameseText(const icu::UnicodeString& text) {
     }
   }
   return false;
+}
+
+bool IsAsciiText(const icu::UnicodeString& text) {
+  for (int32_t i = 0; i < text.length(); ++i) {
+    if (text.charAt(i) >= 0x80) return false;
+  }
+  return true;
+}
+
+// False only if no rule of LatinHabitRules can match `text`: each rule
+// needs one of these letters or pairs.
+bool HabitRulesMayApply(std::string_view text) {
+  if (text.find('j') != std::string_view::npos) return true;
+  for (std::string_view trigger :
+       {"dzh", "iu", "ia", "ou", "oo", "ee", "eh", "ii"}) {
+    if (text.find(trigger) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool IsAsciiVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// True if `word` splits entirely into pinyin syllables (Liang, Xiaoming,
+// Tian): such a word may be Chinese and keeps its i before a vowel.
+bool SplitsIntoPinyin(std::string_view word) {
+  constexpr size_t kLongest = 6;  // zhuang, shuang
+  const size_t n = word.size();
+  if (n == 0 || n > 32) return false;
+  bool reachable[33] = {true};
+  for (size_t i = 0; i < n; ++i) {
+    if (!reachable[i]) continue;
+    for (size_t length = 1; length <= kLongest && i + length <= n; ++length) {
+      // IsPinyinSyllable over-generates: a syllable never opens with i or u
+      // (those are spelled yi, wu) and names write ü as u or yu, not v.
+      const std::string_view syllable = word.substr(i, length);
+      if (syllable[0] == 'i' || syllable[0] == 'u' ||
+          syllable.find('v') != std::string_view::npos) {
+        continue;
+      }
+      if (IsPinyinSyllable(syllable)) reachable[i + length] = true;
+    }
+  }
+  return reachable[n];
+}
+
+// True if `word` (lower-case, letters outside a-z as '.') shows a Slavic
+// or Scandinavian habit of writing the glide y as j: a final -ij/-ej/-yj
+// (Jurij, Sergej, Andrej), a final -ija not after d or h (Julija, Marija;
+// not Khadija, Hadija), a South Slavic final -ic/-ich (Jovanovic), a final
+// -nja/-nju (Tanja, Nemanja), j before y (Jyldyz for Йылдыз) or j after one
+// of t f v k g h s and before a vowel (Tatjana, Fjodor, Gjunel, Hjalmar,
+// Sjomin). None of these occur in the Latin names that write j for the
+// affricate, as Azerbaijani, English, Indian, Persian and Georgian
+// spellings do (Jafarov, Khadija, Sanjar, Amjad, Pankaj, Mirjalol,
+// Lobjanidze).
+bool WritesGlideAsJ(std::string_view word) {
+  const size_t n = word.size();
+  if (n < 3 || word.find('j') == std::string_view::npos) return false;
+  if (n >= 4 && (EndsWith(word, "ij") || EndsWith(word, "ej") ||
+                 EndsWith(word, "yj"))) {
+    return true;
+  }
+  if (n >= 5 && EndsWith(word, "ija")) {
+    const char before = word[n - 4];
+    if (before != 'd' && before != 'h') return true;
+  }
+  if (EndsWith(word, "ic") || EndsWith(word, "ich") || EndsWith(word, "nja") ||
+      EndsWith(word, "nju")) {
+    return true;
+  }
+  for (size_t k = 0; k + 1 < n; ++k) {
+    if (word[k] != 'j') continue;
+    if (word[k + 1] == 'y') return true;
+    if (k > 0 && IsAsciiVowel(word[k + 1]) &&
+        std::string_view("tfvkghs").find(word[k - 1]) !=
+            std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Folds two Slavic spelling habits onto the y spelling in `word`, a
+// lower-case word written in Latin letters in the input (before the Latin
+// fold, in a name without Azerbaijani or Turkish letters, whose c the Turkic
+// rules make j):
+//  - a word that WritesGlideAsJ has each j before a vowel read as y, except
+//    after d and đ (dj is the ASCII đ): Julija -> yuliya once the habits
+//    turn the final ij, Stojanović -> stoyanović, as Стоянович gives;
+//  - a word whose first vowel is i after a consonant and before a, o or u
+//    (the 2013 Russian passport spelling of я ю ё: Liudmila, Liubov, Fiodor)
+//    has that i read as y (Giunel for Гюнель too), unless it follows c, or g
+//    before a or o, where Italian and Georgian write i to soften them
+//    (Giorgi, Giovanni, Gia), or the word splits into pinyin syllables
+//    (Liang, Xiao, Jiang keep their i).
+// Serbian Cyrillic words (with ј љ њ ђ ћ џ) come here too, as the Latin
+// they transliterate to. Words from Russian Cyrillic already spell the glide
+// y; a j there, and a j that the Turkic rules made of c, is the affricate
+// (Озджан, Avcı).
+void FoldSlavicSpellings(icu::UnicodeString& word) {
+  // The word as ASCII for the tests: ć č -> c (so -ić reads -ic), đ -> d,
+  // any other non-ASCII letter -> '.'.
+  std::string ascii;
+  ascii.reserve(static_cast<size_t>(word.length()));
+  for (int32_t i = 0; i < word.length(); ++i) {
+    const UChar c = word.charAt(i);
+    if (c >= 'a' && c <= 'z') {
+      ascii.push_back(static_cast<char>(c));
+    } else if (c == 0x0107 || c == 0x010D) {
+      ascii.push_back('c');
+    } else if (c == 0x0111) {
+      ascii.push_back('d');
+    } else {
+      ascii.push_back('.');
+    }
+  }
+  if (WritesGlideAsJ(ascii)) {
+    for (size_t k = 0; k + 1 < ascii.size(); ++k) {
+      if (ascii[k] == 'j' && IsAsciiVowel(ascii[k + 1]) &&
+          (k == 0 || ascii[k - 1] != 'd')) {
+        ascii[k] = 'y';
+        word.setCharAt(static_cast<int32_t>(k), 'y');
+      }
+    }
+  }
+  const size_t first_vowel = ascii.find_first_of("aeiouy");
+  if (first_vowel == std::string::npos || first_vowel == 0 ||
+      first_vowel + 1 >= ascii.size() || ascii[first_vowel] != 'i') {
+    return;
+  }
+  const char before = ascii[first_vowel - 1];
+  const char after = ascii[first_vowel + 1];
+  if (before != '.' && before != 'c' && (before != 'g' || after == 'u') &&
+      (after == 'a' || after == 'o' || after == 'u') &&
+      !SplitsIntoPinyin(ascii)) {
+    word.setCharAt(static_cast<int32_t>(first_vowel), 'y');
+  }
 }
 
 // Splits the ASCII comparison text into tokens at anything but a-z. A
@@ -440,12 +676,24 @@ void SplitPatronymics(std::vector<std::string>* tokens,
 // Joins the given-name syllables of a Chinese name written one syllable a
 // word ("wang xiao ming" -> "wang xiaoming"). The surname is the first word
 // if it is a common Chinese surname, else the last if that is one; without
-// one, nothing changes.
-void JoinPinyinGivenName(std::vector<std::string>* tokens) {
+// one, nothing changes, except that two syllables of which neither is a
+// common surname are joined ("zhi ming" -> "zhiming") if `join_pair` (the
+// caller clears it for a name read from Cyrillic by the Russian rules:
+// Vietnamese Ти Лан, Thị Lan, is not a Chinese given name).
+void JoinPinyinGivenName(bool join_pair, std::vector<std::string>* tokens) {
   const size_t n = tokens->size();
-  if (n < 3) return;
+  if (n < 2) return;
   for (const std::string& token : *tokens) {
     if (!IsPinyinSyllable(token)) return;
+  }
+  // Two syllables without a surname among them are a given name written
+  // spaced (Zhi Ming, in a given-name field); Li Na and Ming Wang are not.
+  if (n == 2) {
+    if (join_pair && ChineseSurnameRank((*tokens)[0]) == 0 &&
+        ChineseSurnameRank((*tokens)[1]) == 0) {
+      *tokens = {(*tokens)[0] + (*tokens)[1]};
+    }
+    return;
   }
   // Chinese order (surname first) is what passports and most registers use
   // when they space the syllables, so a surname at the front wins.
@@ -536,13 +784,20 @@ NameNormalizer::CacheStats NameNormalizer::cache_stats() const {
 
 NameForms NameNormalizer::Compute(std::string_view raw) const {
   NameForms forms;
-  const icu::UnicodeString display = DisplayForm(icu::UnicodeString::fromUTF8(
-      icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size())));
+  const icu::UnicodeString display = DisplayForm(text);
   display.toUTF8String(forms.display);
 
-  // Script by script, word by word, to Latin.
+  // Script by script, word by word, to Latin. The words come from the
+  // display form with digits read as the letters they stand for, if any.
+  const bool has_digit =
+      std::any_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::vector<bool> hyphen_before;
-  std::vector<icu::UnicodeString> words = SplitWords(display, &hyphen_before);
+  std::vector<icu::UnicodeString> words =
+      has_digit && ReadDigitsAsLetters(text)
+          ? SplitWords(DisplayForm(text), &hyphen_before)
+          : SplitWords(display, &hyphen_before);
   bool all_east_asian = !words.empty();
   for (const icu::UnicodeString& word : words) {
     const WordScript script = ScriptOf(word);
@@ -581,13 +836,47 @@ NameForms NameNormalizer::Compute(std::string_view raw) const {
     latin_words.push_back(east_asian_name(chars));
     words.clear();
   }
-  for (icu::UnicodeString& word : words) {
-    switch (ScriptOf(word)) {
+  // Chinese names in Palladius spelling (Чжан, Сюй) become pinyin; see
+  // palladius.h for when a Cyrillic word is read so.
+  std::vector<std::optional<PalladiusReading>> palladius(words.size());
+  bool any_cyrillic = false;
+  bool all_read = true;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (ScriptOf(words[i]) != WordScript::kCyrillic) continue;
+    any_cyrillic = true;
+    std::u16string_view view(
+        reinterpret_cast<const char16_t*>(words[i].getBuffer()),
+        static_cast<size_t>(words[i].length()));
+    palladius[i] = ReadPalladius(view);
+    all_read &= palladius[i].has_value();
+  }
+  const bool all_palladius = any_cyrillic && all_read;
+  std::vector<bool> latin_born;
+  bool plain_cyrillic = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    icu::UnicodeString& word = words[i];
+    const WordScript script = ScriptOf(word);
+    latin_born.push_back(script == WordScript::kLatin ||
+                         (script == WordScript::kCyrillic &&
+                          Contains(word, {0x0458, 0x0459, 0x045A, 0x0452,
+                                          0x045B, 0x045F})));
+    switch (script) {
       case WordScript::kLatin:
         break;
-      case WordScript::kCyrillic:
-        scripts_.cyrillic->TransliterateInPlace(word);
+      case WordScript::kCyrillic: {
+        const std::optional<PalladiusReading>& reading = palladius[i];
+        if (reading.has_value() &&
+            (reading->distinctive ||
+             (reading->syllables == 1 && all_palladius))) {
+          word = icu::UnicodeString::fromUTF8(icu::StringPiece(
+              reading->pinyin.data(),
+              static_cast<int32_t>(reading->pinyin.size())));
+        } else {
+          scripts_.cyrillic->TransliterateInPlace(word);
+          plain_cyrillic = true;
+        }
         break;
+      }
       case WordScript::kGeorgian:
         scripts_.georgian->TransliterateInPlace(word);
         break;
@@ -620,6 +909,17 @@ NameForms NameNormalizer::Compute(std::string_view raw) const {
     latin_words.push_back(std::move(word));
   }
 
+  // Azerbaijani c and x (Cəfərov, Xəlilov) in a name that shows Azerbaijani
+  // or Turkish letters; else Slavic j spellings in words written in Latin.
+  bool turkic = false;
+  for (const icu::UnicodeString& word : latin_words) {
+    turkic |= Contains(word, {0x0259, 0x0131, 0x011F, 0x015F, 0x00E7});
+  }
+  if (!turkic) {
+    for (size_t i = 0; i < latin_born.size(); ++i) {
+      if (latin_born[i]) FoldSlavicSpellings(latin_words[i]);
+    }
+  }
   icu::UnicodeString latin;
   for (size_t i = 0; i < latin_words.size(); ++i) {
     if (i > 0) {
@@ -628,21 +928,38 @@ NameForms NameNormalizer::Compute(std::string_view raw) const {
     }
     latin.append(latin_words[i]);
   }
-  // Azerbaijani c and x (Cəfərov, Xəlilov) in a name that shows Azerbaijani
-  // or Turkish letters; Vietnamese đ is d, Serbian đ is dj.
-  if (Contains(latin, {0x0259, 0x0131, 0x011F, 0x015F, 0x00E7})) {
-    scripts_.turkic->TransliterateInPlace(latin);
-  }
+  // Vietnamese đ is d, Serbian đ is dj.
+  if (turkic) scripts_.turkic->TransliterateInPlace(latin);
   if (IsVietnameseText(latin)) latin.findAndReplace(u"\u0111", "d");
-  scripts_.fold->TransliterateInPlace(latin);
-  latin.toLower(icu::Locale::getRoot());
-  scripts_.habits->TransliterateInPlace(latin);
+  // Fold to ASCII and apply the habit rules. ICU rule sets cost about a
+  // microsecond each, so plain ASCII text (most Latin names) skips the fold,
+  // which would only drop its apostrophes, and text with none of the habit
+  // rules' triggers skips those rules.
   std::string ascii;
-  latin.toUTF8String(ascii);
+  if (IsAsciiText(latin)) {
+    ascii.reserve(static_cast<size_t>(latin.length()));
+    for (int32_t i = 0; i < latin.length(); ++i) {
+      const UChar c = latin.charAt(i);
+      if (c == '\'' || c == '`') continue;
+      ascii.push_back(
+          static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    }
+  } else {
+    scripts_.fold->TransliterateInPlace(latin);
+    latin.toLower(icu::Locale::getRoot());
+    latin.toUTF8String(ascii);
+  }
+  if (HabitRulesMayApply(ascii)) {
+    icu::UnicodeString habits = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(ascii.data(), static_cast<int32_t>(ascii.size())));
+    scripts_.habits->TransliterateInPlace(habits);
+    ascii.clear();
+    habits.toUTF8String(ascii);
+  }
 
   forms.tokens = SplitAscii(ascii);
   SplitPatronymics(&forms.tokens, &forms.patronymic_tokens);
-  JoinPinyinGivenName(&forms.tokens);
+  JoinPinyinGivenName(!plain_cyrillic, &forms.tokens);
   JoinParticles(&forms.tokens);
 
   forms.comparison = absl::StrJoin(forms.tokens, " ");

@@ -12,11 +12,17 @@
 //   comparison   Latin: each word transliterated by its script (our rules
 //                for Cyrillic, Georgian, Arabic script and Indic scripts,
 //                ICU Han-Latin, ICU Any-Latin for the rest; see
-//                linkage/transliterate/script_rules.h), Azerbaijani c/x/q
-//                read as j/kh/g in a name that carries an Azerbaijani or Turkish
-//                letter, folded to ASCII, transliteration habits folded to
-//                one spelling; the tokens joined by one space in written
-//                order. Digits and punctuation are dropped.
+//                linkage/transliterate/script_rules.h; a Chinese name in
+//                Palladius Cyrillic is read back as pinyin, see palladius.h),
+//                Azerbaijani c/x/q read as j/kh/g in a name that carries an
+//                Azerbaijani or Turkish letter, Slavic j-for-y spellings
+//                (Jurij, Julija, Tatjana, Jovanović) and the passport iu/ia
+//                (Liudmila) read with y, folded to ASCII, transliteration
+//                habits folded to one spelling; the tokens joined by one
+//                space in written order. A digit inside a word is read as
+//                the letter it was mistaken for (Fy0dor, E1nur, AY5E; the
+//                table is in name_forms.cc); other digits and punctuation
+//                are dropped.
 //   tokens       the comparison-form tokens without patronymics
 //   patronymic_tokens   the father's names of recognized patronymics:
 //                a marker after the name (Vaqif oğlu, Vagif ogly, Aysel qızı,
@@ -36,8 +42,10 @@
 // syllable with a common Chinese surname at one end has its other syllables
 // joined the same way (a surname in front wins, as Chinese order is the
 // usual one when syllables are spaced): "Wang Xiao Ming" -> wang xiaoming,
-// "Xiao Ming Wang" -> xiao mingwang, but "Ming Hua Wang" -> minghua wang. So a Chinese given name spaced, joined or in Han gives the same
-// tokens.
+// "Xiao Ming Wang" -> xiao mingwang, but "Ming Hua Wang" -> minghua wang.
+// Two such words of which neither is a common Chinese surname are a given
+// name and are joined too ("Zhi Ming" -> zhiming; "Li Na" stays). So a
+// Chinese given name spaced, joined or in Han gives the same tokens.
 //
 // Examples (comparison | patronymic_tokens):
 //   "Əliyev Rəşad Vaqif oğlu"  -> "aliyev rashad"  | vagif

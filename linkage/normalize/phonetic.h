@@ -15,8 +15,10 @@
 //   k q g h x kh gh                   K       Russian г for Azerbaijani h
 //                                             (Гусейнов/Hüseynov), q for g/k
 //                                             (Qasımov/Gasymov/Kasimov), x/kh/h
-//   c j ch zh dzh dj dz ts tz tch jh  J       Azerbaijani c = English j = dzh;
-//                                             ç written c in plain ASCII
+//   c j ch zh dzh dj dz ts tz tc      J       Azerbaijani c = English j = dzh;
+//   tch jh                                    ç written c in plain ASCII
+//                                             (tc: Turkish Çiftçi as CIFTCI)
+//   (c before r, l, t is K: Cruz / Kruz, Victor / Viktor)
 //   s z sh sch shch                   S       ş written s in plain ASCII;
 //                                             Spanish s/z (Gonzales/Gonzalez)
 //   t d th dh                         T       Turkish writes final d as t
@@ -29,10 +31,15 @@
 //   o u                               U
 //
 // Only the first vowel of the token is kept (as its class); later vowels,
-// which transliterations disagree on most, are dropped. A leading glide
-// (y or i before a vowel: Yusif/Iusif/Usif, Yelena/Elena), a glide y before a
-// vowel (Gyunel/Gunel), w closing a diphthong (Chowdhury/Chaudhry), a final
-// h after a vowel (Zadeh/Zade, Fatimah/Fatima) or after n (Vietnamese Minh)
+// which transliterations disagree on most, are dropped. A doubled consonant
+// counts once (Tssiklauri / Tsiklauri). A leading glide (y or i before a
+// vowel: Yusif/Iusif/Usif, Yelena/Elena), a glide y before a vowel
+// (Gyunel/Gunel), w closing a diphthong before a consonant, and v after o
+// there, as Azerbaijani writes that w (Chowdhury/Chaudhry/Çovdhury,
+// Nowruzov/Novruzov; Sevda and Seda stay apart), a
+// final h after a vowel (Zadeh/Zade, Fatimah/Fatima), a final kh or x after
+// a vowel in a word of two syllables or more (Fatih/Фатих, Farrukh/Farrux;
+// Russian writes final h as х), a final h after n (Vietnamese Minh)
 // and the j of Serbian lj are dropped, and runs of one class are merged
 // (Mammadov = Mamedov). Examples:
 //

@@ -21,11 +21,20 @@ $edge = [^[:L:][:M:]];
 $edge { е > ye;
 $vowel { е > ye;
 ье > ye; ъе > ye; ьи > yi; ьё > yo;
+# A soft sign before a, o, u, e writes a glide in foreign names
+# (Неманьа, Ньон): Nemanya, as Nemanja and Немања meet it.
+ь } [аоуэ] > y;
 е > e;
 [жчшщh] { ё > o;
 ё > yo;
+# й before ю я ё adds nothing, as they write the glide themselves (Йюксел
+# for Yüksel: yuksel); before е it is the y of ye.
+й } [юяё] > ;
 а > a; б > b; в > v; г > g; д > d; ж > zh; з > z; и > i; й > y; к > k;
 л > l; м > m; н > n; о > o; п > p; р > r; с > s; т > t; у > u; ф > f;
+# Indian aspirates written with х after the stop (Дхиллон, Бхатт, Сингх)
+# are Dhillon, Bhatt, Singh.
+[бдтпгbdtpg] { х > h;
 х > kh; ц > ts; ч > ch; ш > sh; щ > shch; ъ > ; ы > y; ь > ; э > e;
 ю > yu; я > ya;
 # Azerbaijani, Kazakh, Kyrgyz, Uzbek, Tajik, Turkmen letters.
@@ -127,6 +136,9 @@ std::string_view LatinFoldRules() {
 # Latin letters to plain ASCII the way registers of the region write them.
 # Input is lower case. Letters whose ASCII spelling is a digraph come first;
 # then every remaining diacritic is dropped.
+# ğ never follows a consonant in Turkish or Azerbaijani: after one it is
+# the gh of a foreign name typed with the Azerbaijani letter (Sinğ, Singh).
+[b-df-hj-np-tv-zçş] { ğ > gh;
 ə > a; ä > a; ı > i; ğ > g; ş > sh; ś > sh; ṣ > sh; ș > sh; ţ > ts; ț > ts; ç > ch;
 ö > o; ü > u; ž > zh; š > sh; č > ch; ć > c; đ > dj; ł > l; ø > o;
 æ > ae; œ > oe; ß > ss; ŋ > ng; ħ > h; þ > th; ð > d; ŉ > n;

@@ -77,9 +77,10 @@ TEST_F(NameFormsTest, PatronymicSuffixesAndMarkers) {
 }
 
 TEST_F(NameFormsTest, SerbianSurnamesAreNotPatronymics) {
-  // Two words: -ovich is a surname, not a father's name.
+  // Two words: -ovich is a surname, not a father's name. (Its Serbian j is
+  // read as the glide y, as Йованович gives.)
   const NameForms forms = Forms("Marko Jovanovich");
-  EXPECT_THAT(forms.tokens, ElementsAre("marko", "jovanovich"));
+  EXPECT_THAT(forms.tokens, ElementsAre("marko", "yovanovich"));
   EXPECT_THAT(forms.patronymic_tokens, IsEmpty());
   // The first word never is one either.
   EXPECT_THAT(Forms("Abramovich Ivan Petrovich").patronymic_tokens,
@@ -167,6 +168,85 @@ TEST_F(NameFormsTest, DigitsStayInDisplayOnly) {
   EXPECT_EQ(forms.display, "ali2 veli 3");
   EXPECT_EQ(forms.comparison, "ali veli");
   EXPECT_THAT(forms.phonetic, ElementsAre("AL", "FAL"));
+}
+
+TEST_F(NameFormsTest, DigitsInsideWordsAreReadAsLetters) {
+  EXPECT_EQ(Forms("Fy0dor").comparison, "fyodor");
+  EXPECT_EQ(Forms("E1nur").comparison, "elnur");       // 1 before lower case
+  EXPECT_EQ(Forms("AL1YEV").comparison, "aliyev");     // 1 before capitals
+  EXPECT_EQ(Forms("AY5E").comparison, "ayse");
+  EXPECT_EQ(Forms("5HARMA").comparison, "sharma");     // at a word's start
+  EXPECT_EQ(Forms("3ураб").comparison, "zurab");       // Cyrillic 3 is з
+  EXPECT_EQ(Forms("Fy0dor").display, "fy0dor");        // display keeps it
+  // After the last letter, or a run of three, a digit stays a digit.
+  EXPECT_EQ(Forms("Ivanov2").comparison, "ivanov");
+  EXPECT_EQ(Forms("Ali123veli").comparison, "ali veli");
+  EXPECT_EQ(Forms("A1").comparison, "a");              // one letter: not a word
+}
+
+TEST_F(NameFormsTest, PalladiusCyrillicMeetsPinyin) {
+  EXPECT_EQ(Forms("Жэнь").comparison, "ren");
+  EXPECT_EQ(Forms("Сюй").comparison, "xu");
+  EXPECT_EQ(Forms("ЧЖун").comparison, "zhong");
+  EXPECT_EQ(Forms("Цзян").comparison, "jiang");
+  EXPECT_EQ(Forms("Лю").comparison, "liu");
+  EXPECT_EQ(Forms("Сяомин").comparison, "xiaoming");
+  EXPECT_THAT(Forms("Чжан Вэй").tokens, ElementsAre("zhang", "wei"));
+  EXPECT_EQ(Forms("Ван Ли").comparison, "wang li");
+  // Not Chinese: Russian names, Ван beside a non-Palladius word, Хан.
+  EXPECT_EQ(Forms("Лена").comparison, "lena");
+  EXPECT_EQ(Forms("Иван").comparison, "ivan");
+  EXPECT_EQ(Forms("Эркан").comparison, "erkan");
+  EXPECT_EQ(Forms("Сюлейман").comparison, "syuleyman");
+  EXPECT_EQ(Forms("Нгуен Ван Ан").comparison, "nguyen van an");
+  EXPECT_EQ(Forms("Хан").comparison, "khan");
+}
+
+TEST_F(NameFormsTest, SlavicJAndPassportIotation) {
+  EXPECT_EQ(Forms("Jurij").comparison, "yuriy");
+  EXPECT_EQ(Forms("Julija").comparison, "yuliya");
+  EXPECT_EQ(Forms("Tatjana").comparison, "tatyana");
+  EXPECT_EQ(Forms("Stojanović").comparison, "stoyanovic");
+  EXPECT_EQ(Forms("Стојановић").comparison, "stoyanovic");
+  EXPECT_EQ(Forms("Јован").comparison, "jovan");  // no Slavic sign: as Jovan
+  EXPECT_EQ(Forms("Liudmila").comparison, "lyudmila");
+  EXPECT_EQ(Forms("Liubov").comparison, "lyubov");  // not liu-bo-v pinyin
+  // The affricate j stays.
+  EXPECT_EQ(Forms("Jafarov").comparison, "jafarov");
+  EXPECT_EQ(Forms("Khadija").comparison, "khadija");
+  EXPECT_EQ(Forms("Sanjar").comparison, "sanjar");
+  EXPECT_EQ(Forms("Lobjanidze").comparison, "lobjanidze");
+  EXPECT_EQ(Forms("Avcı").comparison, "avji");
+  EXPECT_EQ(Forms("Озджан").comparison, "ozjan");
+  // The i of pinyin and of Italian or Georgian gi stays.
+  EXPECT_EQ(Forms("Liang").comparison, "liang");
+  EXPECT_EQ(Forms("Giorgi").comparison, "giorgi");
+}
+
+TEST_F(NameFormsTest, SpellingsOfOneNameShareThePhoneticCode) {
+  auto same = [](std::string_view a, std::string_view b) {
+    EXPECT_EQ(Forms(a).phonetic, Forms(b).phonetic) << a << " / " << b;
+  };
+  same("Неманьа", "Nemanja");
+  same("Немања", "Nemanja");
+  same("Лю", "Liu");
+  same("Сингх", "Singh");
+  same("Sinğ", "Singh");
+  same("Дхиллон", "Dhillon");
+  same("Йюксел", "Yüksel");
+  same("Çovdhury", "Chowdhury");
+  same("Фатих", "Fatih");
+  same("Tssiklauri", "Tsiklauri");
+  same("Gjunel", "Günel");
+  same("Jyldyz", "Yıldız");
+}
+
+TEST_F(NameFormsTest, TwoSyllableGivenNameJoins) {
+  EXPECT_THAT(Forms("Zhi Ming").tokens, ElementsAre("zhiming"));
+  EXPECT_THAT(Forms("Li Na").tokens, ElementsAre("li", "na"));
+  EXPECT_THAT(Forms("Ming Wang").tokens, ElementsAre("ming", "wang"));
+  // Russian letters read plainly are not pinyin: Vietnamese Thị Lan.
+  EXPECT_THAT(Forms("Ти Лан").tokens, ElementsAre("ti", "lan"));
 }
 
 TEST_F(NameFormsTest, ParticlesJoin) {

@@ -35,6 +35,34 @@ TEST(PhoneticCodeTest, GlidesAndSilentLetters) {
   EXPECT_EQ(PhoneticCode("orazow"), "URSF");
 }
 
+TEST(PhoneticCodeTest, RegisterHabitsMeet) {
+  // Doubled consonants count once: j, s -> JS would split them.
+  EXPECT_EQ(PhoneticCode("tssiklauri"), "JIKLR");
+  EXPECT_EQ(PhoneticCode("tsiklauri"), "JIKLR");
+  // w closing a diphthong, and v after o there: ch-o-(v)-dh-u-r-y; after
+  // another vowel v stays (s-e-v-d-a: S A F T).
+  EXPECT_EQ(PhoneticCode("chovdhury"), "JUTR");
+  EXPECT_EQ(PhoneticCode("tawfiq"), "TAFK");
+  EXPECT_EQ(PhoneticCode("sevda"), "SAFT");
+  EXPECT_EQ(PhoneticCode("seda"), "SAT");
+  // Final h, and kh or x in a word of two syllables, after a vowel.
+  EXPECT_EQ(PhoneticCode("fatikh"), "FAT");
+  EXPECT_EQ(PhoneticCode("fatih"), "FAT");
+  EXPECT_EQ(PhoneticCode("farrux"), "FAR");
+  EXPECT_EQ(PhoneticCode("farrukh"), "FAR");
+  EXPECT_EQ(PhoneticCode("sheikh"), "SAK");
+  EXPECT_EQ(PhoneticCode("shah"), "SA");
+  // tc is one affricate; c before r, l, t is k.
+  EXPECT_EQ(PhoneticCode("ciftci"), "JIFJ");
+  EXPECT_EQ(PhoneticCode("chiftchi"), "JIFJ");
+  EXPECT_EQ(PhoneticCode("victor"), "FIKTR");
+  EXPECT_EQ(PhoneticCode("viktor"), "FIKTR");
+  EXPECT_EQ(PhoneticCode("cruz"), "KRUS");
+  // A doubled y is not collapsed: n, y (vowel I), y (glide), a, z, o, v.
+  EXPECT_EQ(PhoneticCode("nyyazov"), "NISF");
+  EXPECT_EQ(PhoneticCode("niyazov"), "NISF");
+}
+
 TEST(PhoneticCodeTest, TotalOnAnyInput) {
   EXPECT_EQ(PhoneticCode(""), "");
   EXPECT_EQ(PhoneticCode("123-!"), "");

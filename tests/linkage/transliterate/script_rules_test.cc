@@ -38,6 +38,24 @@ TEST_F(ScriptRulesTest, CyrillicRussianAndAzerbaijaniLetters) {
   EXPECT_THAT(t.Transliterate("јовановић"), IsOkAndHolds("jovanović"));
 }
 
+TEST_F(ScriptRulesTest, CyrillicForeignNameHabits) {
+  const Transliterator& t = *scripts_->cyrillic;
+  // Indian aspirates: a stop then х is the stop then h.
+  EXPECT_THAT(t.Transliterate("дхиллон сингх бхатт"),
+              IsOkAndHolds("dhillon singh bhatt"));
+  // A soft sign before а, о, у, э is a glide; й before ю я ё adds nothing,
+  // before е it is the y of ye.
+  EXPECT_THAT(t.Transliterate("неманьа"), IsOkAndHolds("nemanya"));
+  EXPECT_THAT(t.Transliterate("йюксел"), IsOkAndHolds("yuksel"));
+  EXPECT_THAT(t.Transliterate("ашйе"), IsOkAndHolds("ashye"));
+}
+
+TEST_F(ScriptRulesTest, FoldReadsGhAfterAConsonant) {
+  const Transliterator& t = *scripts_->fold;
+  EXPECT_THAT(t.Transliterate("sinğ"), IsOkAndHolds("singh"));
+  EXPECT_THAT(t.Transliterate("doğan bağırov"), IsOkAndHolds("dogan bagirov"));
+}
+
 TEST_F(ScriptRulesTest, GeorgianNationalSystem) {
   EXPECT_THAT(scripts_->georgian->Transliterate("მამუკა ჭავჭავაძე"),
               IsOkAndHolds("mamuka chavchavadze"));
