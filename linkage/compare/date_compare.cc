@@ -34,8 +34,8 @@ std::string_view DateLevelName(DateLevel level) {
     case DateLevel::kDayMonthSwapped: return "day_month_swapped";
     case DateLevel::kYearOffByOne: return "year_off_by_one";
     case DateLevel::kSameYearMonth: return "same_year_month";
-    case DateLevel::kDayDiffers: return "day_differs";
     case DateLevel::kSameYear: return "same_year";
+    case DateLevel::kDayDiffers: return "day_differs";
     case DateLevel::kMonthDiffers: return "month_differs";
     case DateLevel::kDifferent: return "different";
     case DateLevel::kMissing: return "missing";

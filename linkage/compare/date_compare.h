@@ -12,8 +12,9 @@
 namespace reckon {
 
 // From strongest to weakest agreement. Partial agreement that is merely
-// less precise (one side lacks the day) is kept apart from a disagreement
-// between two complete dates, which is evidence against a match.
+// less precise (one side lacks the day) is kept apart from, and ranked
+// above, a disagreement between known parts, which is evidence against a
+// match. Training relies on this order (see EmOptions::monotone).
 enum class DateLevel : uint8_t {
   // Both dates complete (year, month and day known) and equal.
   kExact,
@@ -26,12 +27,12 @@ enum class DateLevel : uint8_t {
   // Same year and month, and at least one side does not know the day
   // (1985-03 vs 1985-03-12, 1985-03 vs 1985-03): consistent, less precise.
   kSameYearMonth,
-  // Both complete, same year and month, different days (1985-03-12 vs
-  // 1985-03-15): a typo in the day, or two different people.
-  kDayDiffers,
   // Same year, and at least one side does not know the month
   // (1985 vs 1985-03-12, 1985 vs 1985): consistent, less precise.
   kSameYear,
+  // Both complete, same year and month, different days (1985-03-12 vs
+  // 1985-03-15): a typo in the day, or two different people.
+  kDayDiffers,
   // Same year, both months known and different (1985-01-01 vs 1985-07-30).
   kMonthDiffers,
   // Both known and none of the above.
@@ -48,7 +49,7 @@ inline constexpr int kDateLevelCount = 9;
 DateLevel CompareDates(const PartialDate& a, const PartialDate& b);
 
 // "exact", "day_month_swapped", "year_off_by_one", "same_year_month",
-// "day_differs", "same_year", "month_differs", "different", "missing": for
+// "same_year", "day_differs", "month_differs", "different", "missing": for
 // configs and model.json.
 std::string_view DateLevelName(DateLevel level);
 

@@ -50,24 +50,36 @@ LinkerConfig DefaultLinkerConfig() {
       comparison("passport_no", Field::kPassportNo, ComparatorKind::kPassport,
                  false),
   };
-  const KeyPartSpec any_name_phonetic{FieldRef::AnyName(),
-                                      KeyTransform::kPhonetic};
-  const KeyPartSpec any_name_skeleton{FieldRef::AnyName(),
-                                      KeyTransform::kSkeleton};
-  const KeyPartSpec birth_year{FieldRef::Of(Field::kBirthDate),
-                               KeyTransform::kYear};
+  // Keys combine the names with the birth date so that blocks stay small
+  // as registers grow: a key on one common name and a birth year alone
+  // ("mehmet", 1975) holds thousands of records in a national register.
+  const KeyPartSpec name_codes{FieldRef::AnyName(), KeyTransform::kPhonetic};
+  const KeyPartSpec name_code_pairs{FieldRef::AnyName(),
+                                    KeyTransform::kPhoneticPair};
+  const KeyPartSpec name_skeleton_pairs{FieldRef::AnyName(),
+                                        KeyTransform::kSkeletonPair};
+  const FieldRef birth_date = FieldRef::Of(Field::kBirthDate);
   config.blocking_keys = {
-      {"name_code_birth_year", {any_name_phonetic, birth_year}},
-      {"name_skeleton_birth_year", {any_name_skeleton, birth_year}},
-      // Meets records whose birth years disagree (a typo, or off by one).
-      {"name_code_pair_birth_month",
-       {{FieldRef::AnyName(), KeyTransform::kPhoneticPair},
-        {FieldRef::Of(Field::kBirthDate), KeyTransform::kMonth}},
-       /*train=*/false},
+      // Both names agree (in either order), same birth year.
+      {"name_code_pair_birth_year",
+       {name_code_pairs, {birth_date, KeyTransform::kYear}}},
+      // Vowel-less spellings (Persian romanizations) meet their vowelled
+      // forms through consonant skeletons.
+      {"name_skeleton_pair_birth_year",
+       {name_skeleton_pairs, {birth_date, KeyTransform::kYear}}},
+      // One name garbled or missing: the other name and the date.
+      {"name_code_birth_date", {name_codes, {birth_date, KeyTransform::kExact}}},
+      {"name_code_birth_year_month",
+       {name_codes, {birth_date, KeyTransform::kYearMonth}}},
       {"passport", {{FieldRef::Of(Field::kPassportNo), KeyTransform::kExact}}},
       {"birth_date_nationality",
-       {{FieldRef::Of(Field::kBirthDate), KeyTransform::kExact},
+       {{birth_date, KeyTransform::kExact},
         {FieldRef::Of(Field::kNationality), KeyTransform::kExact}}},
+      // Meets records whose birth years disagree (a typo, or off by one).
+      // Recall only: its many namesakes would mislead training.
+      {"name_code_pair_birth_month",
+       {name_code_pairs, {birth_date, KeyTransform::kMonth}},
+       /*train=*/false},
   };
   return config;
 }
@@ -128,6 +140,7 @@ absl::Status ValidateLinkerConfig(const LinkerConfig& config) {
       const bool name_transform = part.transform == KeyTransform::kPhonetic ||
                                   part.transform == KeyTransform::kPhoneticPair ||
                                   part.transform == KeyTransform::kSkeleton ||
+                                  part.transform == KeyTransform::kSkeletonPair ||
                                   part.transform == KeyTransform::kSortedTokens;
       if (name_transform && !part.field.IsNameField()) {
         return absl::InvalidArgumentError(absl::StrCat(

@@ -60,6 +60,7 @@ enum class KeyTransform {
   kPhonetic,      // one key per name token: its phonetic code
   kPhoneticPair,  // one key per pair of name tokens: both codes, sorted
   kSkeleton,      // one key per name token: its consonant skeleton
+  kSkeletonPair,  // one key per pair of name tokens: both skeletons, sorted
   kSortedTokens,  // the name's tokens sorted
   kYear,          // year of a date
   kYearMonth,     // year and month of a date
@@ -108,7 +109,8 @@ struct LinkerConfig {
   // they are different people, whatever links lead between them (0: off).
   double min_cross_pair_probability = 1e-3;
   EmOptions em;
-  // Random pairs drawn to estimate u.
+  // Random pairs drawn to estimate u, at most (small inputs draw
+  // max(200,000, 20 per record)).
   size_t u_sample_pairs = 1'000'000;
   uint64_t seed = 20240611;
   // Pairs with at least this match probability are returned in the result

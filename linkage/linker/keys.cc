@@ -88,11 +88,14 @@ std::vector<std::string> KeyPartValues(const PreparedRecords& prepared,
           if (!code.empty()) values.push_back(code);
         }
         break;
-      case KeyTransform::kPhoneticPair: {
+      case KeyTransform::kPhoneticPair:
+      case KeyTransform::kSkeletonPair: {
         std::vector<std::string> codes;
         for (uint32_t id : tokens) {
           if (codes.size() == kMaxTokensForPairs) break;
-          const std::string& code = prepared.tokens.phonetic(id);
+          const std::string& code = part.transform == KeyTransform::kPhoneticPair
+                                        ? prepared.tokens.phonetic(id)
+                                        : prepared.tokens.skeleton(id);
           if (!code.empty()) codes.push_back(code);
         }
         std::sort(codes.begin(), codes.end());

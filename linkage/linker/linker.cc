@@ -86,7 +86,10 @@ std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
                                             const PatternMaker& maker,
                                             const LinkerConfig& config) {
   const size_t n = prepared.size;
-  const size_t samples = config.u_sample_pairs;
+  // Small inputs need fewer samples; u of a rare level is still seen
+  // hundreds of times with 200,000.
+  const size_t samples =
+      std::min(config.u_sample_pairs, std::max<size_t>(200'000, 20 * n));
   const size_t chunks = (samples + kSampleChunk - 1) / kSampleChunk;
   std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_chunk(chunks);
   tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
@@ -306,19 +309,12 @@ absl::StatusOr<LinkResult> Linker::Link(
   SetUFromRandomPairs(codec, SampleRandomPairs(data, maker, config_),
                       &result.model);
   InitializeM(&result.model);
-  {
-    // For the record: the chance that two random records match, under the
-    // random-pair u (Splink's "probability two random records match").
-    FellegiSunterModel random_pairs = result.model;
-    result.random_pair_lambda = EstimateRandomPairLambda(
-        codec, counts, PossiblePairs(data, config_.mode), random_pairs);
-  }
-  // EM on the pairs of the training keys, with m, u and lambda all free:
-  // u then describes non-matches as blocking leaves them (agreeing on names
-  // far more than random pairs), so weights need no assumption that
-  // blocking is independent of the compared fields. Keys that only widen
-  // the net (same names, any birth year) stay out of training, where their
-  // crowd of namesakes would pull EM towards "same name" as its match class.
+  // m by EM on the pairs of the training keys. u is free during training:
+  // it soaks up how non-matches look among blocked pairs (agreeing on names
+  // far more than random pairs), so that m describes true matches only.
+  // Keys that only widen the net (same names, any birth year) stay out of
+  // training, where their crowd of namesakes would pull EM towards "same
+  // name" as its match class; monotone ratios (EmOptions) guard the same.
   {
     absl::flat_hash_map<uint32_t, uint64_t> training_counts;
     for (size_t k = 0; k < n_keys; ++k) {
@@ -341,6 +337,17 @@ absl::StatusOr<LinkResult> Linker::Link(
     session.lambda = result.model.lambda;
     result.training.push_back(std::move(session));
   }
+  // Scoring treats a pair as if drawn at random from all pairs: u from
+  // random pairs, and lambda the chance that two random records match
+  // (Splink's formulation). Blocking then only decides which pairs are
+  // looked at, never how their agreement is weighed, so a pair found
+  // through its surname weighs its surname agreement in full.
+  for (ComparisonModel& comparison : result.model.comparisons) {
+    comparison.u = comparison.u_random;
+  }
+  result.model.lambda = EstimateRandomPairLambda(
+      codec, counts, PossiblePairs(data, config_.mode), result.model);
+  result.random_pair_lambda = result.model.lambda;
   result.threshold = config_.link_threshold.has_value()
                          ? *config_.link_threshold
                          : result.model.WeightForProbability(

@@ -133,6 +133,9 @@ class Linker {
                           uint32_t b) const;
 
   const LinkerConfig& config() const { return config_; }
+  // The name normalizer Link prepares records with (thread-safe; its cache
+  // is warm after a link), for preparing more records the same way.
+  const NameNormalizer& normalizer() const { return *normalizer_; }
 
  private:
   Linker(LinkerConfig config, std::unique_ptr<NameNormalizer> normalizer)

@@ -18,6 +18,35 @@ void Normalize(std::vector<double>* values, double floor) {
   for (double& value : *values) value /= total;
 }
 
+// Makes m[l] / u[l] non-increasing in l by pooling adjacent violators: in a
+// pooled run of levels the ratio is the run's total m over its total u, and
+// each level's m is that ratio times its u (so m still sums to 1).
+void MakeRatiosMonotone(std::vector<double>* m, const std::vector<double>& u) {
+  struct Run {
+    size_t first, last;
+    double m, u;
+  };
+  std::vector<Run> runs;
+  for (size_t l = 0; l < m->size(); ++l) {
+    runs.push_back({l, l, (*m)[l], u[l]});
+    while (runs.size() >= 2) {
+      const Run& later = runs[runs.size() - 1];
+      const Run& earlier = runs[runs.size() - 2];
+      // Violation: the later (worse) level has the larger ratio.
+      if (later.m * earlier.u <= earlier.m * later.u) break;
+      Run merged{earlier.first, later.last, earlier.m + later.m,
+                 earlier.u + later.u};
+      runs.pop_back();
+      runs.back() = merged;
+    }
+  }
+  for (const Run& run : runs) {
+    for (size_t l = run.first; l <= run.last; ++l) {
+      (*m)[l] = run.m * u[l] / run.u;
+    }
+  }
+}
+
 }  // namespace
 
 void InitializeM(FellegiSunterModel* model) {
@@ -126,19 +155,20 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
     for (size_t c = 0; c < n_comparisons; ++c) {
       if (is_ignored(c)) continue;
       ComparisonModel& comparison = model->comparisons[c];
-      if (!options.fix_m) {
-        Normalize(&m_tally[c], options.min_probability);
-        for (size_t l = 0; l < m_tally[c].size(); ++l) {
-          change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
-        }
-        comparison.m = m_tally[c];
-      }
       if (!options.fix_u) {
         Normalize(&u_tally[c], options.min_probability);
         for (size_t l = 0; l < u_tally[c].size(); ++l) {
           change = std::max(change, std::abs(u_tally[c][l] - comparison.u[l]));
         }
         comparison.u = u_tally[c];
+      }
+      if (!options.fix_m) {
+        Normalize(&m_tally[c], options.min_probability);
+        if (options.monotone) MakeRatiosMonotone(&m_tally[c], comparison.u);
+        for (size_t l = 0; l < m_tally[c].size(); ++l) {
+          change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
+        }
+        comparison.m = m_tally[c];
       }
     }
     report.iterations = iteration;

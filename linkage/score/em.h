@@ -35,6 +35,14 @@ struct EmOptions {
   // both sitting at the floor with a meaningless weight of 0.
   double u_prior_share = 0.0;
   double m_prior_pairs = 0.0;
+  // Keep each comparison's likelihood ratio m/u non-increasing from its
+  // first (best) level to its last, as ordered agreement levels should be:
+  // after each M step, adjacent levels that break the order are pooled to
+  // one ratio (pool-adjacent-violators). This rules out the classic wrong
+  // answer of unsupervised EM among blocked pairs, where the "match" class
+  // becomes "namesakes" and a disagreeing birth date counts as evidence
+  // for a match.
+  bool monotone = true;
   // Comparisons to leave out (size 0, or one flag per comparison): they
   // count as missing and their m and u stay as given. Used to train on
   // pairs blocked by a field, whose agreement on that field says nothing.

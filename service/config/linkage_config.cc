@@ -114,6 +114,8 @@ absl::StatusOr<KeyTransform> ToTransform(v1::KeyTransform transform) {
       return KeyTransform::kMonthDay;
     case v1::KEY_TRANSFORM_MONTH:
       return KeyTransform::kMonth;
+    case v1::KEY_TRANSFORM_SKELETON_PAIR:
+      return KeyTransform::kSkeletonPair;
     default:
       break;
   }
