@@ -70,7 +70,7 @@ class NameComparator final : public FieldComparator {
     } else if (sb.alt && !sa.alt) {
       similarity = Containment(sa.tokens, sb.tokens);
     } else {
-      similarity = Similarity(sa.tokens, sb.tokens);
+      similarity = Similarity(sa.tokens, sb.tokens, similar_);
     }
     uint8_t level = similarity >= 0.9999 ? (alt ? 1 : 0)
                     : similarity >= close_ ? 1
@@ -135,14 +135,19 @@ class NameComparator final : public FieldComparator {
     return side;
   }
 
-  double TokenSimilarity(uint32_t x, uint32_t y) const {
+  // `cutoff`: a similarity below it may be returned as 0 (only the level
+  // matters), which lets Jaro-Winkler give up early on hopeless pairs.
+  double TokenSimilarity(uint32_t x, uint32_t y, double cutoff = 0.0) const {
     if (x == y) return 1.0;
-    return JaroWinkler(prepared_.tokens.text(x), prepared_.tokens.text(y));
+    return JaroWinkler(prepared_.tokens.text(x), prepared_.tokens.text(y),
+                       cutoff);
   }
 
-  double Similarity(std::span<const uint32_t> a,
-                    std::span<const uint32_t> b) const {
-    if (a.size() == 1 && b.size() == 1) return TokenSimilarity(a[0], b[0]);
+  double Similarity(std::span<const uint32_t> a, std::span<const uint32_t> b,
+                    double cutoff = 0.0) const {
+    if (a.size() == 1 && b.size() == 1) {
+      return TokenSimilarity(a[0], b[0], cutoff);
+    }
     absl::InlinedVector<std::string_view, 8> va;
     absl::InlinedVector<std::string_view, 8> vb;
     for (uint32_t id : a) va.push_back(prepared_.tokens.text(id));
@@ -199,8 +204,8 @@ class NameComparator final : public FieldComparator {
     const std::span<const uint32_t> a_other = other.Tokens(a);
     const std::span<const uint32_t> b_other = other.Tokens(b);
     if (a_other.empty() || b_other.empty()) return false;
-    return Similarity(mine.Tokens(a), b_other) >= close_ &&
-           Similarity(a_other, mine.Tokens(b)) >= close_;
+    return Similarity(mine.Tokens(a), b_other, close_) >= close_ &&
+           Similarity(a_other, mine.Tokens(b), close_) >= close_;
   }
 
   const PreparedRecords& prepared_;

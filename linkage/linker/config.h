@@ -101,7 +101,9 @@ struct LinkerConfig {
   // entity.
   std::vector<std::string> duplicate_free_sources;
   // Refuse merges that would make an entity larger than this (0: no limit).
-  size_t max_entity_size = 200;
+  // Six registers with a few duplicates each give entities of ten or so;
+  // far larger ones are chains through common names, not people.
+  size_t max_entity_size = 50;
   // Forbid merging records whose sex and birth date both disagree.
   bool guard_sex_and_birth_date = true;
   // Refuse to merge two clusters when some record of one and some record of

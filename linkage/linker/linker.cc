@@ -424,14 +424,23 @@ absl::StatusOr<LinkResult> Linker::Link(
       config_.min_cross_pair_probability > 0.0
           ? result.model.WeightForProbability(config_.min_cross_pair_probability)
           : -std::numeric_limits<double>::infinity();
-  std::vector<uint8_t> cross_levels(result.comparators.size());
-  auto pair_weight = [&](uint32_t a, uint32_t b) {
-    for (size_t c = 0; c < result.comparators.size(); ++c) {
-      cross_levels[c] = result.comparators[c]->Level(a, b);
+  // Weights per comparison level, looked up rather than recomputed: the
+  // guard may weigh many record pairs across two clusters.
+  std::vector<std::vector<double>> level_weights(result.comparators.size());
+  for (size_t c = 0; c < result.comparators.size(); ++c) {
+    const ComparisonModel& comparison = result.model.comparisons[c];
+    for (int level = 0; level <= comparison.levels(); ++level) {
+      level_weights[c].push_back(comparison.Weight(level));
     }
-    double weight = result.model.PatternWeight(cross_levels);
-    for (size_t c : tf_comparisons) {
-      if (cross_levels[c] == 0) weight += TfAdjustment(result, c, a);
+  }
+  auto pair_weight = [&](uint32_t a, uint32_t b) {
+    double weight = 0.0;
+    for (size_t c = 0; c < result.comparators.size(); ++c) {
+      const uint8_t level = result.comparators[c]->Level(a, b);
+      weight += level_weights[c][level];
+      if (level == 0 && !result.term_frequency[c].empty()) {
+        weight += TfAdjustment(result, c, a);
+      }
     }
     return weight;
   };
