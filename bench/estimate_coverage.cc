@@ -38,6 +38,7 @@
 #include "linkage/estimate/capture_histories.h"
 #include "linkage/estimate/estimator.h"
 #include "linkage/estimate/linked_records.h"
+#include "linkage/estimate/loglinear.h"
 #include "linkage/estimate/report.h"
 
 namespace {
@@ -166,7 +167,7 @@ struct Tally {
     std::sort(e.begin(), e.end());
     const double median = e.empty() ? NAN : e[e.size() / 2];
     const double n = estimated > 0 ? estimated : 1;
-    return absl::StrFormat("| %-44s | %3d/%3d | %+7.1f%% | %6.1f%% | %5.1f%% | %6.2f |",
+    return absl::StrFormat("| %-62s | %3d/%3d | %+7.1f%% | %6.1f%% | %5.1f%% | %6.2f |",
                            name, estimated, runs, 100.0 * bias_sum / n,
                            100.0 * median, 100.0 * covered / n, width_sum / n);
   }
@@ -198,23 +199,49 @@ void Coverage(int scenarios) {
           {"l1", "l2", "l3", "l4"}, s.masks);
       absl::StatusOr<reckon::Estimate> e = reckon::EstimatePopulation(h, options);
       if (!e.ok()) continue;
-      tally(prefix + "reported (combined rule)")
+      tally(prefix + "reported (AIC average + LC check)")
           .Add(e->estimated, e->n_hat, e->ci_low, e->ci_high, truth);
       const reckon::ModelResult* best = nullptr;
+      const reckon::ModelResult* best_two_way = nullptr;
       for (const reckon::ModelResult& m : e->models) {
         if (m.family == "latent-class") {
           tally(prefix + "latent-class alone")
               .Add(true, m.n_hat, m.ci_low, m.ci_high, truth);
         }
-        if (m.family == "log-linear" && m.bic &&
-            (best == nullptr || *m.bic < *best->bic)) {
-          best = &m;
+        if (m.family != "log-linear" || !m.bic) continue;
+        if (best == nullptr || *m.bic < *best->bic) best = &m;
+        if (m.model.find("heterogeneity") == std::string::npos &&
+            (best_two_way == nullptr || *m.bic < *best_two_way->bic)) {
+          best_two_way = &m;
         }
       }
-      if (best != nullptr) {
-        tally(prefix + "best log-linear (BIC)")
-            .Add(best->has_interval, best->n_hat, best->ci_low, best->ci_high, truth);
-      }
+      // Profile intervals for the models picked here (the estimate itself
+      // profiles only the models that carry weight).
+      const reckon::CaptureHistories* table = &h;
+      auto add_best = [&](const std::string& name, const reckon::ModelResult* m) {
+        if (m == nullptr) return;
+        reckon::ModelResult r = *m;
+        if (!r.has_interval) {
+          absl::StatusOr<reckon::LogLinearSearch> search = reckon::FitLogLinearModels(
+              *table, {.criterion = reckon::SelectionCriterion::kBic,
+                       .heterogeneity = true,
+                       .profile_all = false});
+          if (search.ok()) {
+            for (const reckon::LogLinearFit& f : search->fits) {
+              if (f.name != r.model) continue;
+              reckon::LogLinearFit copy = f;
+              if (reckon::AddProfileInterval(*table, &copy).ok()) {
+                r.has_interval = true;
+                r.ci_low = copy.ci_low;
+                r.ci_high = copy.ci_high;
+              }
+            }
+          }
+        }
+        tally(prefix + name).Add(r.has_interval, r.n_hat, r.ci_low, r.ci_high, truth);
+      };
+      add_best("best two-way log-linear (BIC)", best_two_way);
+      add_best("best log-linear incl. heterogeneity (BIC)", best);
       continue;
     }
     const reckon::LinkedRecords link = NoisyLinks(rng, s);

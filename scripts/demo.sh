@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command one: install dependencies, build in Release, make a sample
 # multi-register scenario, link it, and print what each register would
-# publish beside reckon's linked and estimated counts.
+# publish beside reckon's linked and estimated counts, by nationality.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,36 +12,32 @@ cmake --build --preset release --parallel "$(nproc)"
 reckon=build/release/service/cli/reckon
 out=demo
 rm -rf "${out}"
-mkdir -p "${out}"
 
-# Runs one stage; a stage whose command is not built yet in this version is
-# reported and the demo goes on with what exists.
-run_stage() {
-  local title=$1
-  shift
-  echo
-  echo "== ${title}: reckon $*"
-  if ! "${reckon}" "$@"; then
-    if "${reckon}" --help | grep -q "^  $1 .*(not built yet)"; then
-      echo "   (not built yet in this version; skipped)"
-      return 0
-    fi
-    echo "demo: stage '${title}' failed" >&2
-    exit 1
-  fi
-}
-
-"${reckon}" --help
-run_stage "scenario" synth --people 20000 --sources 4 --noise medium \
-  --heterogeneity mild --seed 42 --out "${out}/data"
-sources=()
-for file in "${out}"/data/*.csv; do
-  [ -e "${file}" ] || continue
-  name=$(basename "${file}" .csv)
-  [ "${name}" = truth ] && continue
-  sources+=(--source "${name}=${file}")
-done
-run_stage "linkage" link "${sources[@]}" --out "${out}/link"
-run_stage "estimate" estimate "${out}/link" --by nationality
 echo
-echo "demo: done (outputs in ${out}/)"
+echo "== 1. a scenario: 20,000 foreign nationals, 4 registers, medium noise"
+"${reckon}" synth --people 20000 --sources 4 --noise medium \
+  --heterogeneity mild --seed 42 --out "${out}/data"
+
+echo
+echo "== 2. linkage: the same people within and across the registers"
+sources=()
+for name in migration interior labour statistics; do
+  sources+=(--source "${name}=${out}/data/${name}.csv")
+done
+"${reckon}" link "${sources[@]}" --out "${out}/link"
+
+echo
+echo "== 3. how good the linkage is against the scenario's truth"
+"${reckon}" audit eval "${out}/link" --truth "${out}/data/truth.csv" | head -n 12
+
+echo
+echo "== 4. the estimate that replaces the registers' contradictory counts"
+"${reckon}" estimate "${out}/link" --by nationality
+python3 - "${out}/data/truth.json" <<'PY'
+import json, sys
+truth = json.load(open(sys.argv[1]))
+print(f"(the scenario's true number of people: {truth['true_n']})")
+PY
+
+echo
+echo "demo: done; outputs in ${out}/ (audit: reckon audit report ${out}/link --html report.html)"

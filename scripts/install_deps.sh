@@ -10,6 +10,7 @@ packages=(
   libabsl-dev libtbb-dev libicu-dev libsqlite3-dev libeigen3-dev libssl-dev
   prometheus-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  zlib1g-dev chromium  # audit report test: PNG decoding, headless rendering
 )
 
 missing=()

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,8 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kZ95 = 1.959963984540054;
+// Log-linear models with a smaller weight get no profile interval.
+constexpr double kProfileWeight = 1e-3;
 
 void AddFlag(Estimate* out, const std::string& flag) {
   if (!out->HasFlag(flag)) out->flags.push_back(flag);
@@ -92,126 +96,160 @@ void TwoSources(const CaptureHistories& h, const EstimateOptions& options,
   out->ci_high = chapman->ci_high;
 }
 
+// Model weights exp(-delta_m / 2) / sum over the fits (Burnham & Anderson
+// 2002, ch. 4), by `criterion`.
+std::vector<double> CriterionWeights(const std::vector<LogLinearFit>& fits,
+                                     SelectionCriterion criterion) {
+  auto value = [&](const LogLinearFit& fit) {
+    return criterion == SelectionCriterion::kAic ? fit.aic : fit.bic;
+  };
+  double best = kInf;
+  for (const LogLinearFit& fit : fits) best = std::min(best, value(fit));
+  std::vector<double> weights;
+  double total = 0.0;
+  for (const LogLinearFit& fit : fits) {
+    weights.push_back(std::exp(-0.5 * (value(fit) - best)));
+    total += weights.back();
+  }
+  for (double& w : weights) w /= total;
+  return weights;
+}
+
+// Chao's (1987) log-normal interval for N = n + f0 with standard error `se`:
+// [n + f0 / C, n + f0 C], C = exp(z sqrt(log(1 + se^2 / f0^2))). Its lower
+// end never falls below the observed count.
+std::pair<double, double> LogNormalInterval(double observed, double n_hat,
+                                            double se) {
+  const double unseen = n_hat - observed;
+  if (!(unseen > 1e-9) || !std::isfinite(se)) {
+    return {observed, std::isfinite(se) ? n_hat + kZ95 * se : kInf};
+  }
+  const double c =
+      std::exp(kZ95 * std::sqrt(std::log1p(se * se / (unseen * unseen))));
+  return {observed + unseen / c, observed + unseen * c};
+}
+
 absl::Status ManySources(const CaptureHistories& h,
                          const EstimateOptions& options,
                          const ExecOptions& exec, Estimate* out) {
   LogLinearSearchOptions search_options{.criterion = options.criterion,
-                                        .profile_all = options.profile_all};
+                                        .heterogeneity = options.heterogeneity,
+                                        .profile_all = false};
   absl::StatusOr<LogLinearSearch> search = FitLogLinearModels(h, search_options);
-  const LogLinearFit* best = nullptr;
+  bool have_average = false;
+  ModelResult avg;
   if (search.ok()) {
     for (const auto& [name, status] : search->failures) {
       out->failures.push_back(std::string(status.message()));
     }
-    // BIC weights and the weighted average (Buckland et al. 1997 for the
-    // unconditional standard error).
-    double min_bic = kInf;
-    for (const LogLinearFit& fit : search->fits) min_bic = std::min(min_bic, fit.bic);
-    double total_weight = 0.0;
-    std::vector<double> weights;
-    for (const LogLinearFit& fit : search->fits) {
-      weights.push_back(std::exp(-0.5 * (fit.bic - min_bic)));
-      total_weight += weights.back();
-    }
+    // Model averaging (Buckland, Burnham & Augustin 1997): the weighted
+    // mean of the estimates, and the unconditional standard error
+    //   se = sum_m w_m sqrt(se_m^2 + (N_m - mean)^2),
+    // which carries the spread between models, so that the choice among
+    // near-equally supported models (with and without a heterogeneity
+    // column, say) widens the interval instead of hiding in it.
+    const std::vector<double> weights =
+        CriterionWeights(search->fits, options.criterion);
+    const size_t best = BestFit(search->fits, options.criterion);
     double average = 0.0;
     for (size_t i = 0; i < search->fits.size(); ++i) {
-      weights[i] /= total_weight;
       average += weights[i] * search->fits[i].n_hat;
     }
-    double se_sum = 0.0;
-    bool average_bounded = true;
-    bool average_has_interval = true;
+    double se = 0.0;
     for (size_t i = 0; i < search->fits.size(); ++i) {
       const LogLinearFit& fit = search->fits[i];
+      se += weights[i] * std::sqrt(fit.n_hat_se * fit.n_hat_se +
+                                   (fit.n_hat - average) * (fit.n_hat - average));
+    }
+    for (size_t i = 0; i < search->fits.size(); ++i) {
+      LogLinearFit& fit = search->fits[i];
+      // Profile intervals for the models that carry weight (the rest do
+      // not move the average, and profiling each costs ~100 refits).
+      if (i == best || (options.profile_all && weights[i] >= kProfileWeight)) {
+        if (absl::Status s = AddProfileInterval(h, &fit); !s.ok()) {
+          fit.has_interval = false;
+        }
+      }
       ModelResult r = FromLogLinear(fit);
       r.weight = weights[i];
       out->models.push_back(r);
-      if (weights[i] < 1e-6) continue;
-      if (!fit.has_interval) {
-        average_has_interval = false;
-        continue;
-      }
-      if (!std::isfinite(fit.ci_high)) average_bounded = false;
-      const double se = (fit.ci_high - fit.ci_low) / (2.0 * kZ95);
-      se_sum += weights[i] *
-                std::sqrt(se * se + (fit.n_hat - average) * (fit.n_hat - average));
     }
     if (search->stepwise) {
       out->warnings.push_back(absl::StrCat(
           "log-linear models chosen by stepwise search (", search->fits.size(),
           " fitted), not full enumeration"));
     }
-    ModelResult avg{.model = "log-linear average (BIC weights)",
-                    .family = "average",
-                    .n_hat = average};
-    if (average_has_interval) {
-      avg.has_interval = true;
-      avg.ci_low = std::max(static_cast<double>(out->observed),
-                            average - kZ95 * se_sum);
-      avg.ci_high = average_bounded ? average + kZ95 * se_sum : kInf;
-    }
+    avg.model = absl::StrCat(
+        "log-linear average (",
+        options.criterion == SelectionCriterion::kAic ? "AIC" : "BIC",
+        " weights)");
+    avg.family = "average";
+    avg.n_hat = average;
+    avg.has_interval = true;
+    std::tie(avg.ci_low, avg.ci_high) =
+        LogNormalInterval(static_cast<double>(out->observed), average, se);
     out->models.push_back(avg);
-    best = &search->fits[BestFit(search->fits, options.criterion)];
+    have_average = true;
   } else {
     out->failures.push_back(std::string(search.status().message()));
   }
 
-  if (!options.fit_latent_class) {
-    if (best == nullptr) return absl::OkStatus();
-    out->estimated = true;
-    out->model = best->name;
-    out->n_hat = best->n_hat;
-    out->ci_low = best->has_interval ? best->ci_low : best->n_hat;
-    out->ci_high = best->has_interval ? best->ci_high : kInf;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<LatentClassEstimate> lc =
-      FitLatentClass(h, options.latent_class, exec);
-  if (!lc.ok()) {
-    if (lc.status().code() == absl::StatusCode::kCancelled ||
-        lc.status().code() == absl::StatusCode::kDeadlineExceeded) {
-      return lc.status();
+  std::optional<LatentClassEstimate> lc;
+  if (options.fit_latent_class) {
+    absl::StatusOr<LatentClassEstimate> fitted =
+        FitLatentClass(h, options.latent_class, exec);
+    if (fitted.ok()) {
+      lc = *std::move(fitted);
+      out->models.push_back(ModelResult{.model = "latent-class",
+                                        .family = "latent-class",
+                                        .n_hat = lc->median,
+                                        .ci_low = lc->ci_low,
+                                        .ci_high = lc->ci_high,
+                                        .has_interval = true});
+      if (lc->r_hat > 1.1) {
+        AddFlag(out, "slow_mixing");
+        out->warnings.push_back(absl::StrFormat(
+            "latent-class chains disagree (R-hat %.2f): its interval is rough",
+            lc->r_hat));
+      }
+    } else if (fitted.status().code() == absl::StatusCode::kCancelled ||
+               fitted.status().code() == absl::StatusCode::kDeadlineExceeded) {
+      return fitted.status();
+    } else {
+      out->failures.push_back(
+          absl::StrCat("latent-class: ", fitted.status().message()));
     }
-    out->failures.push_back(
-        absl::StrCat("latent-class: ", lc.status().message()));
+  }
+
+  if (!have_average) {
+    if (!lc.has_value()) return absl::OkStatus();
+    // No log-linear model could be fitted: the latent-class posterior alone.
+    out->estimated = true;
+    out->model = "latent-class";
+    out->n_hat = lc->median;
+    out->ci_low = lc->ci_low;
+    out->ci_high = lc->ci_high;
+    out->draws = std::move(lc->draws);
     return absl::OkStatus();
   }
-  out->models.push_back(ModelResult{.model = "latent-class",
-                                    .family = "latent-class",
-                                    .n_hat = lc->median,
-                                    .ci_low = lc->ci_low,
-                                    .ci_high = lc->ci_high,
-                                    .has_interval = true});
   out->estimated = true;
-  out->model = "latent-class";
-  out->n_hat = lc->median;
-  out->ci_low = lc->ci_low;
-  out->ci_high = lc->ci_high;
-  out->draws = std::move(lc->draws);
-  if (lc->r_hat > 1.1) {
-    AddFlag(out, "slow_mixing");
-    out->warnings.push_back(absl::StrFormat(
-        "latent-class chains disagree (R-hat %.2f): the interval is rough",
-        lc->r_hat));
-  }
-  if (best != nullptr &&
-      (best->n_hat < out->ci_low || best->n_hat > out->ci_high)) {
+  out->model = avg.model;
+  out->n_hat = avg.n_hat;
+  out->ci_low = avg.ci_low;
+  out->ci_high = avg.ci_high;
+  if (lc.has_value() &&
+      (lc->median < out->ci_low || lc->median > out->ci_high)) {
     AddFlag(out, "models_disagree");
     out->warnings.push_back(absl::StrCat(
-        "the best log-linear model (", best->name, ", ", Count(best->n_hat),
-        ") lies outside the latent-class interval [", Count(out->ci_low), ", ",
+        "the latent-class model (", Count(lc->median),
+        ") lies outside the log-linear interval [", Count(out->ci_low), ", ",
         Count(out->ci_high),
-        "]: unequal catchability or dependence between registers; the "
+        "]: the families read the unequal catchability differently; the "
         "interval spans both"));
-    if (best->has_interval) {
-      out->ci_low = std::min(out->ci_low, best->ci_low);
-      out->ci_high = std::max(out->ci_high, best->ci_high);
-    } else {
-      out->ci_low = std::min(out->ci_low, best->n_hat);
-      out->ci_high = std::max(out->ci_high, best->n_hat);
-    }
-    out->model = "latent-class (interval widened to the best log-linear model)";
-    out->draws.clear();
+    out->ci_low = std::min(out->ci_low, lc->ci_low);
+    out->ci_high = std::max(out->ci_high, lc->ci_high);
+    out->model = absl::StrCat(avg.model,
+                              ", interval widened to the latent-class model");
   }
   return absl::OkStatus();
 }

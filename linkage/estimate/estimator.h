@@ -8,18 +8,23 @@
 //     model (same point as Lincoln-Petersen, profile interval) are fitted;
 //     Chapman is reported (less biased for small overlaps, Chao's log-normal
 //     interval). No overlap (m = 0): no estimate, only the lower bound.
-//  3. Three to six sources: every log-linear model (see loglinear.h) and the
-//     latent-class model (latent_class.h) are fitted. The latent-class
-//     posterior median and 95% credible interval are reported, because that
-//     model allows for unequal catchability, which the log-linear models do
-//     not (they undercount when some people are hard to catch by every
-//     source). Log-linear models are weighed by BIC weights
-//     w_m = exp(-dBIC_m / 2) / sum (an approximation to posterior model
-//     probabilities, Kass & Raftery 1995); their average and the best model
-//     are listed. When the best log-linear estimate lies outside the
-//     latent-class interval the two families disagree: neither is trusted
-//     alone, the reported interval becomes the hull of both intervals and
-//     the flag "models_disagree" is raised.
+//  3. Three to six sources: every log-linear model (see loglinear.h; two-way
+//     terms, each also with a heterogeneity column: Rcapture's Mth Poisson2,
+//     Darroch and Gamma3.5) and the latent-class model (latent_class.h) are
+//     fitted. Reported: the log-linear models averaged with AIC weights
+//     w_m = exp(-dAIC_m / 2) / sum (Buckland, Burnham & Augustin 1997), with
+//     the unconditional standard error sum_m w_m sqrt(se_m^2 + (N_m -
+//     mean)^2) and Chao's (1987) log-normal 95% interval. Why: the coverage
+//     study (bench/RESULTS.md) shows that no single model, chosen or not,
+//     covers the truth at 95% once catchability varies between people,
+//     while the average over models with and without heterogeneity terms
+//     does; the latent-class posterior (Manrique-Vallier 2016) undercounts
+//     with four lists when some people are hard to catch (its flat prior on
+//     the capture probabilities favours small N where the likelihood is
+//     flat). The latent-class model is kept as a check: when its posterior
+//     median lies outside the reported interval the families disagree, the
+//     interval becomes the hull of both and "models_disagree" is raised.
+//     Without any log-linear fit, the latent-class posterior is reported.
 //  4. Flags: "wide_interval" when the interval is unbounded or wider than
 //     `wide_factor` times the observed count (a wide interval is a result:
 //     the data cannot pin N down); "models_disagree"; "source_sees_all" when
@@ -74,7 +79,8 @@ struct Estimate {
   std::vector<std::string> flags;
   std::vector<std::string> warnings;
   // Posterior draws of N when the reported estimate is the latent-class
-  // posterior unchanged (used to sum strata); empty otherwise.
+  // posterior unchanged (only when no log-linear model could be fitted; used
+  // to sum strata); empty otherwise.
   std::vector<double> draws;
 
   bool HasFlag(const std::string& flag) const;
@@ -82,12 +88,15 @@ struct Estimate {
 
 struct EstimateOptions {
   LatentClassOptions latent_class;
-  // Fit the latent-class model for K >= 3 (else report the best log-linear
-  // model).
+  // Fit the latent-class model for K >= 3 as the check described above.
   bool fit_latent_class = true;
-  // Profile intervals for every log-linear model, or only the best.
+  // Heterogeneity columns among the log-linear models (K >= 3).
+  bool heterogeneity = true;
+  // Profile intervals for every log-linear model with weight >= 0.001, or
+  // only for the best one.
   bool profile_all = true;
-  SelectionCriterion criterion = SelectionCriterion::kBic;
+  // Weights of the average and the "best" model.
+  SelectionCriterion criterion = SelectionCriterion::kAic;
   double wide_factor = 1.0;
   int64_t few_observations = 25;
 };

@@ -1,6 +1,7 @@
 #include "linkage/estimate/loglinear.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -27,14 +28,23 @@ constexpr double kBoundaryLogMean = -18.0;
 constexpr double kMaxAbsCoefficient = 30.0;
 constexpr int kMaxIterations = 200;
 
-// Design row of cell `mask`: 1, x_1..x_K, then x_i x_j per interaction.
+int NumColumns(int k, const LogLinearModel& model) {
+  return 1 + k + static_cast<int>(model.interactions.size()) +
+         (model.heterogeneity == Heterogeneity::kNone ? 0 : 1);
+}
+
+// Design row of cell `mask`: 1, x_1..x_K, x_i x_j per interaction, then
+// f(|h|) for a heterogeneity column.
 Eigen::VectorXd DesignRow(uint32_t mask, int k, const LogLinearModel& model) {
-  Eigen::VectorXd row(1 + k + static_cast<int>(model.interactions.size()));
+  Eigen::VectorXd row(NumColumns(k, model));
   row(0) = 1.0;
   for (int i = 0; i < k; ++i) row(1 + i) = (mask >> i) & 1u ? 1.0 : 0.0;
   int col = 1 + k;
   for (const auto& [a, b] : model.interactions) {
     row(col++) = ((mask >> a) & 1u) && ((mask >> b) & 1u) ? 1.0 : 0.0;
+  }
+  if (model.heterogeneity != Heterogeneity::kNone) {
+    row(col) = HeterogeneityColumn(model.heterogeneity, std::popcount(mask));
   }
   return row;
 }
@@ -43,7 +53,7 @@ Eigen::VectorXd DesignRow(uint32_t mask, int k, const LogLinearModel& model) {
 // complete one).
 Eigen::MatrixXd Design(int k, const LogLinearModel& model, uint32_t first_cell) {
   const uint32_t cells = uint32_t{1} << k;
-  const int p = 1 + k + static_cast<int>(model.interactions.size());
+  const int p = NumColumns(k, model);
   Eigen::MatrixXd x(static_cast<Eigen::Index>(cells - first_cell), p);
   for (uint32_t mask = first_cell; mask < cells; ++mask) {
     x.row(static_cast<Eigen::Index>(mask - first_cell)) =
@@ -70,9 +80,14 @@ struct GlmFit {
 };
 
 // Poisson regression with log link by IRLS. `start` (if non-empty) is a
-// coefficient vector to start from.
+// coefficient vector to start from. Coefficients among the first
+// `bounded_columns` beyond kMaxAbsCoefficient count as divergence; the
+// heterogeneity column is left out of that test because its values can be
+// small (Gamma3.5: |f(k)| < 0.6 for k <= 6), so a large coefficient there is
+// an ordinary fit, and a runaway shows in the unseen cell instead.
 GlmFit FitPoissonGlm(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                     const Eigen::VectorXd& start) {
+                     const Eigen::VectorXd& start,
+                     Eigen::Index bounded_columns) {
   GlmFit fit;
   Eigen::VectorXd eta;
   if (start.size() == x.cols()) {
@@ -109,8 +124,9 @@ GlmFit FitPoissonGlm(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
     previous_deviance = deviance;
   }
   fit.eta = eta;
-  if (fit.beta.size() > 0 &&
-      fit.beta.cwiseAbs().maxCoeff() > kMaxAbsCoefficient) {
+  const Eigen::Index bounded = std::min(bounded_columns, fit.beta.size());
+  if (bounded > 0 &&
+      fit.beta.head(bounded).cwiseAbs().maxCoeff() > kMaxAbsCoefficient) {
     fit.outcome = GlmOutcome::kDiverged;
   }
   for (Eigen::Index i = 0; i < y.size(); ++i) {
@@ -182,7 +198,7 @@ class ProfileLikelihood {
     const double unseen = std::max(n_total - observed_, 1e-9);
     const double total = observed_ + unseen;
     y_(0) = unseen;
-    GlmFit fit = FitPoissonGlm(x_, y_, warm_);
+    GlmFit fit = FitPoissonGlm(x_, y_, warm_, x_.cols());
     if (fit.outcome == GlmOutcome::kSingular) return std::nullopt;
     warm_ = fit.beta;
     double value = std::lgamma(total + 1.0) - std::lgamma(unseen + 1.0) -
@@ -216,14 +232,47 @@ double Criterion(const LogLinearFit& fit, SelectionCriterion criterion) {
 
 }  // namespace
 
+std::string HeterogeneityName(Heterogeneity heterogeneity) {
+  switch (heterogeneity) {
+    case Heterogeneity::kNone:
+      return "";
+    case Heterogeneity::kPoisson2:
+      return "poisson2";
+    case Heterogeneity::kDarroch:
+      return "darroch";
+    case Heterogeneity::kGamma35:
+      return "gamma3.5";
+  }
+  return "";
+}
+
+double HeterogeneityColumn(Heterogeneity heterogeneity, int captures) {
+  const double k = static_cast<double>(captures);
+  switch (heterogeneity) {
+    case Heterogeneity::kNone:
+      return 0.0;
+    case Heterogeneity::kPoisson2:
+      return std::exp2(k) - 1.0;
+    case Heterogeneity::kDarroch:
+      return 0.5 * k * k;
+    case Heterogeneity::kGamma35:
+      return std::log(3.5) - std::log(3.5 + k);
+  }
+  return 0.0;
+}
+
 std::string LogLinearModelName(const LogLinearModel& model,
                                const std::vector<std::string>& sources) {
-  if (model.interactions.empty()) return "independence";
   std::vector<std::string> terms;
   for (const auto& [a, b] : model.interactions) {
     terms.push_back(absl::StrCat(sources[static_cast<size_t>(a)], "*",
                                  sources[static_cast<size_t>(b)]));
   }
+  if (model.heterogeneity != Heterogeneity::kNone) {
+    terms.push_back(absl::StrCat("heterogeneity (",
+                                 HeterogeneityName(model.heterogeneity), ")"));
+  }
+  if (terms.empty()) return "independence";
   return absl::StrJoin(terms, " + ");
 }
 
@@ -235,7 +284,7 @@ absl::StatusOr<LogLinearFit> FitLogLinear(const CaptureHistories& histories,
   LogLinearFit out;
   out.model = model;
   out.name = LogLinearModelName(model, histories.sources());
-  out.parameters = 1 + k + static_cast<int>(model.interactions.size());
+  out.parameters = NumColumns(k, model);
   const int cells = (1 << k) - 1;
   out.df = cells - out.parameters;
   if (out.df < 0) {
@@ -248,7 +297,9 @@ absl::StatusOr<LogLinearFit> FitLogLinear(const CaptureHistories& histories,
   for (int mask = 1; mask <= cells; ++mask) {
     y(mask - 1) = static_cast<double>(histories.count(static_cast<uint32_t>(mask)));
   }
-  const GlmFit fit = FitPoissonGlm(x, y, Eigen::VectorXd());
+  const Eigen::Index bounded =
+      x.cols() - (model.heterogeneity == Heterogeneity::kNone ? 0 : 1);
+  const GlmFit fit = FitPoissonGlm(x, y, Eigen::VectorXd(), bounded);
   if (fit.outcome != GlmOutcome::kConverged) {
     const std::string zeros = ZeroCells(histories);
     return absl::FailedPreconditionError(absl::StrCat(
@@ -279,6 +330,9 @@ absl::StatusOr<LogLinearFit> FitLogLinear(const CaptureHistories& histories,
   }
   out.unseen = std::exp(fit.beta(0));
   out.n_hat = n + out.unseen;
+  out.n_hat_se = std::sqrt(out.unseen + out.unseen * out.unseen *
+                                            out.standard_errors[0] *
+                                            out.standard_errors[0]);
   if (!std::isfinite(out.n_hat) || out.unseen > 1e6 * (n + 1.0)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "model ", out.name,
@@ -407,63 +461,77 @@ absl::StatusOr<LogLinearSearch> FitLogLinearModels(
     search.fits.push_back(*std::move(fit));
     return &search.fits.back();
   };
+  std::vector<Heterogeneity> forms = {Heterogeneity::kNone};
+  if (options.heterogeneity && k >= 3) {
+    forms.insert(forms.end(), {Heterogeneity::kPoisson2, Heterogeneity::kDarroch,
+                               Heterogeneity::kGamma35});
+  }
   if (k <= 4) {
     const size_t subsets = size_t{1} << pairs.size();
-    for (size_t subset = 0; subset < subsets; ++subset) {
-      LogLinearModel model;
-      for (size_t e = 0; e < pairs.size(); ++e) {
-        if (subset & (size_t{1} << e)) model.interactions.push_back(pairs[e]);
+    for (const Heterogeneity form : forms) {
+      for (size_t subset = 0; subset < subsets; ++subset) {
+        LogLinearModel model;
+        model.heterogeneity = form;
+        for (size_t e = 0; e < pairs.size(); ++e) {
+          if (subset & (size_t{1} << e)) model.interactions.push_back(pairs[e]);
+        }
+        try_fit(model);
       }
-      try_fit(model);
     }
   } else {
     search.stepwise = true;
-    LogLinearModel current;
-    const LogLinearFit* current_fit = try_fit(current);
-    double current_value =
-        current_fit != nullptr ? Criterion(*current_fit, options.criterion) : kInf;
-    for (int step = 0; step < 64; ++step) {
-      bool improved = false;
-      // Forward: the best single addition.
-      std::optional<LogLinearModel> best_model;
-      double best_value = current_value;
-      for (const auto& pair : pairs) {
-        if (std::find(current.interactions.begin(), current.interactions.end(),
-                      pair) != current.interactions.end()) {
-          continue;
+    // One stepwise path per heterogeneity form; the criterion then picks
+    // among everything fitted on the way.
+    for (const Heterogeneity form : forms) {
+      LogLinearModel current;
+      current.heterogeneity = form;
+      const LogLinearFit* current_fit = try_fit(current);
+      double current_value = current_fit != nullptr
+                                 ? Criterion(*current_fit, options.criterion)
+                                 : kInf;
+      for (int step = 0; step < 64; ++step) {
+        bool improved = false;
+        // Forward: the best single addition.
+        std::optional<LogLinearModel> best_model;
+        double best_value = current_value;
+        for (const auto& pair : pairs) {
+          if (std::find(current.interactions.begin(), current.interactions.end(),
+                        pair) != current.interactions.end()) {
+            continue;
+          }
+          LogLinearModel candidate = current;
+          candidate.interactions.push_back(pair);
+          std::sort(candidate.interactions.begin(), candidate.interactions.end());
+          const LogLinearFit* fit = try_fit(candidate);
+          if (fit != nullptr && Criterion(*fit, options.criterion) < best_value) {
+            best_value = Criterion(*fit, options.criterion);
+            best_model = candidate;
+          }
         }
-        LogLinearModel candidate = current;
-        candidate.interactions.push_back(pair);
-        std::sort(candidate.interactions.begin(), candidate.interactions.end());
-        const LogLinearFit* fit = try_fit(candidate);
-        if (fit != nullptr && Criterion(*fit, options.criterion) < best_value) {
-          best_value = Criterion(*fit, options.criterion);
-          best_model = candidate;
+        if (best_model.has_value()) {
+          current = *best_model;
+          current_value = best_value;
+          improved = true;
         }
-      }
-      if (best_model.has_value()) {
-        current = *best_model;
-        current_value = best_value;
-        improved = true;
-      }
-      // Backward: the best single removal.
-      best_model.reset();
-      for (size_t e = 0; e < current.interactions.size(); ++e) {
-        LogLinearModel candidate = current;
-        candidate.interactions.erase(candidate.interactions.begin() +
-                                     static_cast<std::ptrdiff_t>(e));
-        const LogLinearFit* fit = try_fit(candidate);
-        if (fit != nullptr && Criterion(*fit, options.criterion) < best_value) {
-          best_value = Criterion(*fit, options.criterion);
-          best_model = candidate;
+        // Backward: the best single removal.
+        best_model.reset();
+        for (size_t e = 0; e < current.interactions.size(); ++e) {
+          LogLinearModel candidate = current;
+          candidate.interactions.erase(candidate.interactions.begin() +
+                                       static_cast<std::ptrdiff_t>(e));
+          const LogLinearFit* fit = try_fit(candidate);
+          if (fit != nullptr && Criterion(*fit, options.criterion) < best_value) {
+            best_value = Criterion(*fit, options.criterion);
+            best_model = candidate;
+          }
         }
+        if (best_model.has_value()) {
+          current = *best_model;
+          current_value = best_value;
+          improved = true;
+        }
+        if (!improved) break;
       }
-      if (best_model.has_value()) {
-        current = *best_model;
-        current_value = best_value;
-        improved = true;
-      }
-      if (!improved) break;
     }
   }
   if (search.fits.empty()) {

@@ -10,6 +10,16 @@
 // models are hierarchical with at most two-way terms (the K-way term is never
 // identifiable); E = {} is independence.
 //
+// Heterogeneous catchability (Rcapture's Mth models; Darroch, Fienberg,
+// Glonek & Junker 1993; Rivest & Levesque 2001; Rivest 2011) adds one more
+// column, eta f(|h|), a fixed convex function of the number of sources that
+// caught the history, f(0) = 0:
+//   Poisson2: f(k) = 2^k - 1;   Darroch: f(k) = k^2 / 2;
+//   Gamma3.5: f(k) = -log(3.5 + k) + log(3.5).
+// It stands for a capture probability that varies between people in the same
+// way for every source (a random effect), which pushes the unseen count up
+// when people caught several times are over-represented.
+//
 // The 95% interval is Cormack's (1992) profile likelihood interval: for a
 // candidate N the model is fitted to the complete table with n_0 = N - n in
 // the unseen cell and the multinomial log-likelihood
@@ -33,15 +43,27 @@
 
 namespace reckon {
 
-// Two-way interaction terms (i < j, sorted); empty is independence.
+enum class Heterogeneity { kNone, kPoisson2, kDarroch, kGamma35 };
+
+// "poisson2", "darroch", "gamma3.5" (empty for kNone).
+std::string HeterogeneityName(Heterogeneity heterogeneity);
+
+// f(captures) of the heterogeneity column (0 for kNone).
+double HeterogeneityColumn(Heterogeneity heterogeneity, int captures);
+
+// Two-way interaction terms (i < j, sorted); empty is independence. With
+// `heterogeneity` the model has the extra column described above.
 struct LogLinearModel {
   std::vector<std::pair<int, int>> interactions;
+  Heterogeneity heterogeneity = Heterogeneity::kNone;
 
   friend bool operator==(const LogLinearModel&,
                          const LogLinearModel&) = default;
 };
 
-// "independence" or "a*b + b*c" with the sources' names.
+// "independence" or "a*b + b*c" with the sources' names, followed by
+// " + heterogeneity (darroch)" and the like ("heterogeneity (darroch)" alone
+// on top of independence).
 std::string LogLinearModelName(const LogLinearModel& model,
                                const std::vector<std::string>& sources);
 
@@ -55,11 +77,15 @@ struct LogLinearFit {
   double aic = 0.0;
   double bic = 0.0;
   // Coefficients in design order (intercept, main effects, interactions in
-  // `model` order) and their standard errors from the inverse information.
+  // `model` order, then the heterogeneity column) and their standard errors
+  // from the inverse information.
   std::vector<double> coefficients;
   std::vector<double> standard_errors;
   double unseen = 0.0;  // mu_0
   double n_hat = 0.0;
+  // Standard error of n_hat, sqrt(mu_0 + mu_0^2 var(u)) (delta method with
+  // the multinomial term, as Rcapture's `stderr`).
+  double n_hat_se = 0.0;
   // Profile-likelihood 95% interval; ci_high may be +infinity.
   bool has_interval = false;
   double ci_low = 0.0;
@@ -97,15 +123,19 @@ struct LogLinearSearch {
 
 struct LogLinearSearchOptions {
   SelectionCriterion criterion = SelectionCriterion::kBic;
+  // For K >= 3, also every model with each heterogeneity column (Poisson2,
+  // Darroch, Gamma3.5) on top of its two-way terms.
+  bool heterogeneity = true;
   // Profile intervals for every model; otherwise only for the best one.
   bool profile_all = true;
 };
 
 // K = 2: the independence model only (Lincoln-Petersen). K = 3, 4: every
-// hierarchical model with two-way terms (2^(K(K-1)/2) of them). K = 5, 6: a
-// stepwise search from independence, adding the two-way term that lowers
-// the criterion most, then dropping any term whose removal lowers it, until
-// no step helps. Fails only for bad input (kInvalidArgument) or when no
+// hierarchical model with two-way terms (2^(K(K-1)/2) of them), each also
+// with every heterogeneity column when `options.heterogeneity`. K = 5, 6: a
+// stepwise search from independence (and from each heterogeneity column
+// alone), adding the two-way term that lowers the criterion most, then
+// dropping any term whose removal lowers it, until no step helps. Fails only for bad input (kInvalidArgument) or when no
 // model at all can be fitted (kFailedPrecondition, with the first reason).
 absl::StatusOr<LogLinearSearch> FitLogLinearModels(
     const CaptureHistories& histories, const LogLinearSearchOptions& options);

@@ -54,8 +54,9 @@ struct LinkReportOptions {
   // Weight thresholds for the sensitivity table; empty for none.
   std::vector<double> thresholds;
 
-  // Lighter settings for the many redraw estimates: two chains, shorter
-  // runs, a profile interval for the best log-linear model only.
+  // Lighter settings for the many redraw (and sensitivity) estimates: no
+  // latent-class check, a profile interval for the best log-linear model
+  // only.
   static LinkageOptions DefaultRedrawOptions();
 };
 

@@ -13,7 +13,7 @@ const std::vector<Command>& Commands() {
        RunLink},
       {"estimate", "estimate the true number of people from linked sources",
        RunEstimate},
-      {"audit", "explain, evaluate and report on a linkage result", nullptr},
+      {"audit", "explain, evaluate and report on a linkage result", RunAudit},
       {"submit", "send a source file to a running reckond", RunSubmit},
       {"status", "ask a running reckond what it holds", RunStatus},
       {"synth", "generate a multi-register scenario with known truth",

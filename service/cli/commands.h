@@ -32,6 +32,7 @@ int RunNormalize(const std::vector<std::string>& args);
 int RunSubmit(const std::vector<std::string>& args);
 int RunStatus(const std::vector<std::string>& args);
 int RunSynth(const std::vector<std::string>& args);
+int RunAudit(const std::vector<std::string>& args);
 
 // Every subcommand, in the order `reckon --help` lists them.
 const std::vector<Command>& Commands();

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "linkage/estimate/report.h"
 #include "service/cli/commands.h"
 #include "service/cli/estimate_json.h"
+#include "service/cli/link_dir.h"
 
 namespace reckon::service {
 namespace {
@@ -41,11 +41,14 @@ const CommandSpec& Spec() {
           "sources are named S1..SK and there are no strata.\n\n"
           "Models: two sources, Lincoln-Petersen and Chapman (Chapman "
           "reported); three to six, every log-linear model with two-way "
-          "terms (stepwise search for five or six) with AIC, BIC and profile "
+          "terms, each also with a heterogeneity term for unequal "
+          "catchability (Poisson2, Darroch, Gamma3.5 as in Rcapture; "
+          "stepwise search for five or six), with AIC, BIC and profile "
           "likelihood intervals, and the latent-class model of "
-          "Manrique-Vallier (2016), which allows unequal catchability and is "
-          "reported. When the best log-linear model falls outside its "
-          "interval the reported interval spans both. With pairs.csv the "
+          "Manrique-Vallier (2016). Reported: the average of the log-linear "
+          "models weighted by AIC, with an interval that carries the spread "
+          "between models; when the latent-class estimate falls outside it "
+          "the reported interval spans both. With pairs.csv the "
           "interval also carries linkage error: links are redrawn from their "
           "match probabilities 20 times, re-clustered and re-estimated "
           "(Rubin's rules). Warnings say when the data cannot pin the number "
@@ -66,63 +69,6 @@ const CommandSpec& Spec() {
       .max_positionals = 1,
   };
   return kSpec;
-}
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Summary {
-  std::vector<std::string> sources;
-  std::optional<double> threshold;
-};
-
-absl::StatusOr<Summary> ReadSummary(const std::string& path) {
-  Summary summary;
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
-  if (!text.ok()) return summary;  // optional file
-  absl::StatusOr<JsonValue> json = ParseJson(*text, path);
-  if (!json.ok()) return json.status();
-  if (json->kind != JsonValue::Kind::kObject) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not a JSON object"));
-  }
-  if (const JsonValue* sources = json->Find("sources"); sources != nullptr) {
-    if (sources->kind != JsonValue::Kind::kArray) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": sources: expected an array of names"));
-    }
-    for (const JsonValue& s : sources->array) {
-      if (s.kind != JsonValue::Kind::kString || s.string.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ": sources: expected non-empty strings"));
-      }
-      summary.sources.push_back(s.string);
-    }
-  }
-  if (const JsonValue* t = json->Find("threshold");
-      t != nullptr && t->kind == JsonValue::Kind::kNumber) {
-    summary.threshold = t->number;
-  }
-  return summary;
-}
-
-absl::Status ReadCsvInto(const std::string& path,
-                         absl::Status (*reader)(std::istream&,
-                                                const std::string&,
-                                                LinkedRecords*),
-                         LinkedRecords* link) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  return reader(in, path, link);
-}
-
-bool FileExists(const std::string& path) {
-  std::ifstream in(path);
-  return static_cast<bool>(in);
 }
 
 // ---- formatting ----
@@ -271,39 +217,17 @@ int RunHistories(const std::string& path, bool json) {
 
 int RunDir(const std::string& dir, const std::optional<std::string>& by,
            bool json) {
-  absl::StatusOr<Summary> summary = ReadSummary(dir + "/summary.json");
+  absl::StatusOr<LinkSummary> summary = ReadLinkSummary(dir);
   if (!summary.ok()) return ReportError(kName, summary.status());
-  LinkedRecords link;
-  link.sources = summary->sources;
-  if (absl::Status s = ReadCsvInto(dir + "/entities.csv", &ReadEntitiesCsv, &link);
-      !s.ok()) {
-    return ReportError(kName, s);
-  }
-  const std::string info = dir + "/entity_info.csv";
-  if (FileExists(info)) {
-    if (absl::Status s = ReadCsvInto(info, &ReadEntityInfoCsv, &link); !s.ok()) {
-      return ReportError(kName, s);
-    }
-  } else if (by.has_value()) {
+  absl::StatusOr<LinkDirRecords> read = ReadLinkDirRecords(dir, summary->sources);
+  if (!read.ok()) return ReportError(kName, read.status());
+  if (!read->has_entity_info && by.has_value()) {
     return ReportError(kName, absl::NotFoundError(absl::StrCat(
-                                  info, ": cannot open (needed for --by)")));
+                                  dir, "/entity_info.csv: cannot open (needed for --by)")));
   }
-  const std::string pairs = dir + "/pairs.csv";
-  if (FileExists(pairs)) {
-    if (absl::Status s = ReadCsvInto(pairs, &ReadPairsCsv, &link); !s.ok()) {
-      return ReportError(kName, s);
-    }
-  }
-  LinkReportOptions options;
-  options.by = by;
-  if (!link.pairs.empty()) {
-    // Thresholds around the link threshold (log2 weights: each step of 2
-    // is a factor of 4 in the likelihood ratio).
-    const double center = summary->threshold.value_or(0.0);
-    for (double step : {-4.0, -2.0, 0.0, 2.0, 4.0}) {
-      options.thresholds.push_back(center + step);
-    }
-  }
+  const LinkedRecords& link = read->link;
+  const LinkReportOptions options =
+      EstimateOptionsForDir(link, summary->threshold, by);
   absl::StatusOr<LinkReport> report = EstimateFromLinkedRecords(link, options);
   if (!report.ok()) {
     return ReportError(kName, report.status(),

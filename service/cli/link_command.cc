@@ -16,6 +16,7 @@
 #include "linkage/linker/linker.h"
 #include "service/cli/commands.h"
 #include "service/cli/link_output.h"
+#include "service/cli/load_sources.h"
 #include "service/config/linkage_config.h"
 
 namespace reckon::service {
@@ -32,9 +33,10 @@ CommandSpec LinkSpec() {
           "Reads each source (CSV with a header, UTF-8, canonical columns or\n"
           "those a --config maps), links records that are the same person, and\n"
           "writes DIR/entities.csv (source,source_record_id,entity_id),\n"
-          "DIR/entity_info.csv, DIR/pairs.csv, DIR/model.json and\n"
-          "DIR/summary.json. Bad rows are reported on stderr with file, line\n"
-          "and field, skipped, and counted in summary.json (rows_rejected).",
+          "DIR/entity_info.csv, DIR/pairs.csv, DIR/model.json,\n"
+          "DIR/config.textproto (the config used) and DIR/summary.json.\n"
+          "Bad rows are reported on stderr with file, line and field,\n"
+          "skipped, and counted in summary.json (rows_rejected).",
       .flags = {{"source", "NAME=FILE.csv", "a source and its file (repeat)",
                  true},
                 {"config", "FILE",
@@ -94,49 +96,28 @@ int RunLink(const std::vector<std::string>& args) {
       LoadLinkageConfig(parsed->Get("config").value_or(""));
   if (!config.ok()) return ReportError("link", config.status());
 
-  LinkRunInfo info;
-  std::vector<Record> records;
+  absl::StatusOr<std::vector<SourceFile>> files = ParseSourceFlags(sources);
+  if (!files.ok()) return ReportError("link", files.status(), /*usage=*/true);
   Progress progress;
   progress.Stage("read");
-  for (const std::string& source : sources) {
-    const size_t eq = source.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == source.size()) {
-      return ReportError("link",
-                         absl::InvalidArgumentError(absl::StrCat(
-                             "--source \"", source, "\": expected NAME=FILE")),
-                         /*usage=*/true);
-    }
-    const std::string name = source.substr(0, eq);
-    const std::string path = source.substr(eq + 1);
-    if (info.source_files.contains(name)) {
-      return ReportError("link",
-                         absl::InvalidArgumentError(absl::StrCat(
-                             "--source ", name, " given twice")),
-                         /*usage=*/true);
-    }
-    std::ifstream file(path);
-    if (!file) {
-      return ReportError("link", absl::NotFoundError(absl::StrCat(
-                                     path, ": cannot open source file")));
-    }
-    absl::StatusOr<ReadResult> read =
-        ReadAllRecords(file, path, name, config->reader);
-    if (!read.ok()) return ReportError("link", read.status());
-    for (size_t e = 0; e < read->errors.size(); ++e) {
-      if (e == kMaxErrorsShownPerFile) {
-        std::cerr << "reckon link: " << path << ": "
-                  << read->errors.size() - e << " more rejected rows\n";
-        break;
-      }
-      std::cerr << "reckon link: " << read->errors[e] << " (row skipped)\n";
-    }
-    info.rows_rejected += static_cast<uint64_t>(read->rows_rejected);
-    info.sources.push_back(name);
-    info.source_files[name] =
-        std::filesystem::absolute(std::filesystem::path(path)).string();
-    records.insert(records.end(), std::make_move_iterator(read->records.begin()),
-                   std::make_move_iterator(read->records.end()));
-  }
+  absl::StatusOr<LoadedSources> loaded = LoadSources(
+      *files, config->reader,
+      [](const std::string& path, const std::vector<std::string>& errors) {
+        for (size_t e = 0; e < errors.size(); ++e) {
+          if (e == kMaxErrorsShownPerFile) {
+            std::cerr << "reckon link: " << path << ": " << errors.size() - e
+                      << " more rejected rows\n";
+            break;
+          }
+          std::cerr << "reckon link: " << errors[e] << " (row skipped)\n";
+        }
+      });
+  if (!loaded.ok()) return ReportError("link", loaded.status());
+  LinkRunInfo info;
+  info.sources = loaded->sources;
+  info.source_files = loaded->source_files;
+  info.rows_rejected = loaded->rows_rejected;
+  std::vector<Record> records = std::move(loaded->records);
   info.extra_seconds.push_back(
       {"read", absl::ToDoubleSeconds(absl::Now() - start)});
 
@@ -163,6 +144,24 @@ int RunLink(const std::vector<std::string>& args) {
       !status.ok()) {
     progress.Done();
     return ReportError("link", status);
+  }
+  // The config the run used, so that `reckon audit explain` can redo it.
+  {
+    const std::string config_out = *out_dir + "/config.textproto";
+    const std::optional<std::string> config_in = parsed->Get("config");
+    if (config_in.has_value()) {
+      std::filesystem::copy_file(
+          *config_in, config_out,
+          std::filesystem::copy_options::overwrite_existing, error);
+    } else {
+      std::ofstream(config_out)
+          << "# reckon link ran with the canonical schema's defaults\n";
+    }
+    if (error) {
+      progress.Done();
+      return ReportError("link", absl::UnavailableError(absl::StrCat(
+                                     config_out, ": ", error.message())));
+    }
   }
   info.extra_seconds.push_back(
       {"write", absl::ToDoubleSeconds(absl::Now() - write_start)});

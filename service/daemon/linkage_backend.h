@@ -3,12 +3,27 @@
 // about resolution (indexing each stored record at once, Resolve, entities,
 // Explain, Relink, Estimate) goes through this interface.
 //
-// This build has no matching core yet (linkage/linker.h is being written):
+// NewResolvingLinkage() is the implementation over linkage/linker:
+// - Relink (a background operation) loads every stored record, links them
+//   with Linker::Link, indexes the result for Resolve (linker/resolver.h)
+//   and stores every record's entity id. An entity keeps the id of the
+//   previous entity with which it shares the most records (each old id goes
+//   to at most one new entity, the one sharing most); the rest get new ids
+//   from a sequence that only grows. Every merge (a new entity holding
+//   records of several old ones) and split (an old entity's records spread
+//   over several new ones) is logged in the store.
+// - Until the first relink there is no model: Resolve, GetEntity, Explain
+//   and Estimate answer kFailedPrecondition, and stored records wait for it.
+//   Once there is one, each committed batch is resolved at once
+//   (Resolver::Add): its records join entities they link to or start new
+//   ones until the next relink re-clusters everything, and their entity ids
+//   are stored.
+// - At start (Load), a store that has been relinked before is relinked in
+//   the background so that the index comes back, ids kept stable.
+//
 // NewUnavailableLinkage() answers every linkage and estimation call with
-// kUnimplemented and reports no entities, while ingest stores every record
-// durably. When the Linker facade lands, an implementation of this interface
-// over it loads the store's records at start (ForEachRecord), indexes each
-// committed batch in OnRecordsStored, and serves the calls.
+// kUnimplemented and reports no entities (for builds and tests without the
+// matching core).
 #ifndef RECKON_SERVICE_DAEMON_LINKAGE_BACKEND_H_
 #define RECKON_SERVICE_DAEMON_LINKAGE_BACKEND_H_
 
@@ -22,6 +37,7 @@
 
 #include "linkage/base/exec.h"
 #include "linkage/base/record.h"
+#include "linkage/linker/config.h"
 #include "reckon/v1/reckon.pb.h"
 #include "service/store/sqlite_store.h"
 
@@ -66,6 +82,11 @@ class LinkageBackend {
 
 // The backend of a build without the matching core (see the file comment).
 std::unique_ptr<LinkageBackend> NewUnavailableLinkage();
+
+// The backend over the matching core, linking with `config` (see the file
+// comment). kInvalidArgument for a config the linker refuses.
+absl::StatusOr<std::unique_ptr<LinkageBackend>> NewResolvingLinkage(
+    LinkerConfig config);
 
 }  // namespace reckon::service
 

@@ -27,8 +27,12 @@ reckon::service::CommandSpec DaemonSpec() {
           "deploy/auth.example.textproto). Logs are JSON lines on stderr.\n"
           "Stops gracefully on SIGTERM or SIGINT: new calls are refused, "
           "calls in\nflight finish (up to 10 s), the WAL is checkpointed.\n\n"
-          "The matching core is not part of this build: records are stored, "
-          "and the\nlinkage and estimation calls answer UNIMPLEMENTED.",
+          "Resolution: an admin's Relink links every stored record (with "
+          "--config, or\nthe canonical defaults) and indexes the entities; "
+          "from then on each\ncommitted batch is resolved at once and Resolve, "
+          "GetEntity, Explain and\nEstimate answer. Before the first Relink "
+          "they answer FAILED_PRECONDITION.\nA store relinked before is "
+          "relinked again in the background at start.",
       .flags = {{"listen", "HOST:PORT",
                  "address to serve on (default 127.0.0.1:7300; port 0 picks "
                  "one)"},
@@ -41,7 +45,10 @@ reckon::service::CommandSpec DaemonSpec() {
                 {"client-ca", "FILE",
                  "PEM CA bundle: require client certificates signed by it"},
                 {"metrics", "HOST:PORT",
-                 "serve Prometheus metrics over HTTP there (GET /metrics)"}},
+                 "serve Prometheus metrics over HTTP there (GET /metrics)"},
+                {"config", "FILE",
+                 "linkage config, Protobuf text format (reckon.v1."
+                 "LinkageConfig); default: the canonical schema's"}},
   };
 }
 
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
   if (auto key = args->Get("tls-key")) options.tls_key_file = *key;
   if (auto ca = args->Get("client-ca")) options.client_ca_file = *ca;
   options.metrics_listen = args->Get("metrics");
+  if (auto config = args->Get("config")) options.linkage_config_file = *config;
   auto server = reckon::service::Server::BuildAndStart(options);
   if (!server.ok()) {
     std::cerr << "reckond: " << server.status().message() << "\n";

@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 
 #include "linkage/base/status_macros.h"
+#include "service/config/linkage_config.h"
 #include "service/daemon/log.h"
 
 namespace reckon::service {
@@ -138,7 +139,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(
   server->limits_ = std::make_unique<Limits>(options.limits);
   RECKON_ASSIGN_OR_RETURN(server->metrics_,
                           Metrics::Create(options.metrics_listen));
-  server->linkage_ = NewUnavailableLinkage();
+  if (options.resolution) {
+    absl::StatusOr<LoadedConfig> config =
+        LoadLinkageConfig(options.linkage_config_file);
+    if (!config.ok()) {
+      return absl::Status(config.status().code(),
+                          absl::StrCat("--config: ", config.status().message()));
+    }
+    RECKON_ASSIGN_OR_RETURN(server->linkage_,
+                            NewResolvingLinkage(std::move(config->linker)));
+  } else {
+    server->linkage_ = NewUnavailableLinkage();
+  }
   RECKON_RETURN_IF_ERROR(server->linkage_->Load(*server->store_));
 
   const ServiceDeps deps{.store = server->store_.get(),

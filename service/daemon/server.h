@@ -45,11 +45,18 @@ class Server {
     std::string client_ca_file;
     // HOST:PORT to serve Prometheus metrics on; unset: no metrics endpoint.
     std::optional<std::string> metrics_listen;
+    // Linkage config (Protobuf text format, reckon.v1.LinkageConfig) the
+    // matching core links with; empty: the canonical schema's defaults.
+    std::string linkage_config_file;
+    // False: serve without the matching core (linkage and estimation calls
+    // answer UNIMPLEMENTED); for tests of ingest alone.
+    bool resolution = true;
     Limits limits;
   };
 
   // Checks the options, opens the store (migrating it), loads the access
-  // configuration and serves. Fails with kInvalidArgument for bad options
+  // configuration and the linkage config, starts rebuilding the resolution
+  // index if the store was relinked before, and serves. Fails with kInvalidArgument for bad options
   // (naming the flag), kFailedPrecondition for an open daemon on a
   // non-loopback address, and kUnavailable if an address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> BuildAndStart(

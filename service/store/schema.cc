@@ -79,11 +79,47 @@ INSERT INTO source_counts (source, records, batches)
   FROM batches b GROUP BY b.source;
 )sql";
 
+// Version 3: resolution. Each relink is a row; every stored record's entity
+// (by the record's key, so the raw records stay untouched) is replaced at a
+// relink and extended as batches are resolved between relinks; entity ids
+// are "E" and a number from a sequence that only grows, so an id is never
+// given to two entities; every merge and split a relink makes relative to
+// the previous entities is logged.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE relinks (
+  relink INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_unix INTEGER NOT NULL,
+  finished_unix INTEGER NOT NULL,
+  records INTEGER NOT NULL,
+  entities INTEGER NOT NULL,
+  candidate_pairs INTEGER NOT NULL,
+  links INTEGER NOT NULL,
+  merges INTEGER NOT NULL,
+  splits INTEGER NOT NULL
+);
+CREATE TABLE entity_assignments (
+  source TEXT NOT NULL,
+  source_record_id TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  PRIMARY KEY (source, source_record_id)
+);
+CREATE INDEX entity_assignments_by_entity ON entity_assignments (entity_id);
+CREATE TABLE entity_changes (
+  relink INTEGER NOT NULL REFERENCES relinks (relink),
+  kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+  entity_id TEXT NOT NULL,
+  other_entity_id TEXT NOT NULL,
+  records INTEGER NOT NULL
+);
+CREATE TABLE entity_id_sequence (next INTEGER NOT NULL);
+INSERT INTO entity_id_sequence (next) VALUES (1);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kVersion1,
-                                                            kVersion2};
+  static const std::vector<std::string_view> kMigrations = {
+      kVersion1, kVersion2, kVersion3};
   return kMigrations;
 }
 

@@ -543,6 +543,212 @@ absl::Status SqliteStore::ForEachRecord(
   return status;
 }
 
+absl::StatusOr<std::vector<Record>> SqliteStore::GetRecords(
+    const std::vector<RecordKey>& keys) {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::StatusOr<std::vector<Record>> {
+    RECKON_ASSIGN_OR_RETURN(
+        Statement find,
+        Statement::Prepare(
+            reader_, absl::StrCat("SELECT ", kRecordColumns,
+                                  " FROM records WHERE source = ?1 AND "
+                                  "source_record_id = ?2")));
+    std::vector<Record> records;
+    for (const RecordKey& key : keys) {
+      find.BindText(1, key.source);
+      find.BindText(2, key.source_record_id);
+      RECKON_ASSIGN_OR_RETURN(bool row, find.Step("read record"));
+      if (row) {
+        RECKON_ASSIGN_OR_RETURN(Record record, RecordFromRow(find));
+        records.push_back(std::move(record));
+      }
+      find.Reset();
+    }
+    return records;
+  };
+  absl::StatusOr<std::vector<Record>> result = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return result;
+}
+
+namespace {
+
+absl::Status InsertAssignments(sqlite3* db,
+                               const std::vector<EntityAssignment>& rows) {
+  RECKON_ASSIGN_OR_RETURN(
+      Statement insert,
+      Statement::Prepare(db,
+                         "INSERT OR REPLACE INTO entity_assignments (source, "
+                         "source_record_id, entity_id) VALUES (?1, ?2, ?3)"));
+  for (const EntityAssignment& row : rows) {
+    insert.BindText(1, row.source);
+    insert.BindText(2, row.source_record_id);
+    insert.BindText(3, row.entity_id);
+    RECKON_RETURN_IF_ERROR(insert.Step("insert assignment").status());
+    insert.Reset();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RaiseSequence(sqlite3* db, int64_t next_entity) {
+  RECKON_ASSIGN_OR_RETURN(
+      Statement raise,
+      Statement::Prepare(db,
+                         "UPDATE entity_id_sequence SET next = MAX(next, ?1)"));
+  raise.BindInt(1, next_entity);
+  return raise.Step("raise entity sequence").status();
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> SqliteStore::SaveRelink(
+    const RelinkRow& relink, const std::vector<EntityAssignment>& assignments,
+    const std::vector<EntityChange>& changes, int64_t next_entity) {
+  absl::MutexLock lock(&write_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE", "begin relink"));
+  auto write = [&]() -> absl::StatusOr<int64_t> {
+    RECKON_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(
+            writer_,
+            "INSERT INTO relinks (started_unix, finished_unix, records, "
+            "entities, candidate_pairs, links, merges, splits) VALUES (?1, "
+            "?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    insert.BindInt(1, relink.started_unix);
+    insert.BindInt(2, relink.finished_unix);
+    insert.BindInt(3, relink.records);
+    insert.BindInt(4, relink.entities);
+    insert.BindInt(5, relink.candidate_pairs);
+    insert.BindInt(6, relink.links);
+    insert.BindInt(7, relink.merges);
+    insert.BindInt(8, relink.splits);
+    RECKON_RETURN_IF_ERROR(insert.Step("insert relink").status());
+    const int64_t number = sqlite3_last_insert_rowid(writer_);
+    RECKON_RETURN_IF_ERROR(Exec(writer_, "DELETE FROM entity_assignments",
+                                "clear assignments"));
+    RECKON_RETURN_IF_ERROR(InsertAssignments(writer_, assignments));
+    RECKON_ASSIGN_OR_RETURN(
+        Statement change,
+        Statement::Prepare(writer_,
+                           "INSERT INTO entity_changes (relink, kind, "
+                           "entity_id, other_entity_id, records) VALUES (?1, "
+                           "?2, ?3, ?4, ?5)"));
+    for (const EntityChange& row : changes) {
+      change.BindInt(1, number);
+      change.BindText(2, row.kind == EntityChange::Kind::kMerge ? "merge"
+                                                                : "split");
+      change.BindText(3, row.entity_id);
+      change.BindText(4, row.other_entity_id);
+      change.BindInt(5, row.records);
+      RECKON_RETURN_IF_ERROR(change.Step("insert entity change").status());
+      change.Reset();
+    }
+    RECKON_RETURN_IF_ERROR(RaiseSequence(writer_, next_entity));
+    return number;
+  };
+  absl::StatusOr<int64_t> result = write();
+  if (!result.ok()) {
+    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
+    return result;
+  }
+  RECKON_RETURN_IF_ERROR(Exec(writer_, "COMMIT", "commit relink"));
+  return result;
+}
+
+absl::Status SqliteStore::SaveAssignments(
+    const std::vector<EntityAssignment>& assignments, int64_t next_entity) {
+  absl::MutexLock lock(&write_mu_);
+  RECKON_RETURN_IF_ERROR(
+      Exec(writer_, "BEGIN IMMEDIATE", "begin assignments"));
+  absl::Status status = InsertAssignments(writer_, assignments);
+  if (status.ok()) status = RaiseSequence(writer_, next_entity);
+  if (!status.ok()) {
+    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
+    return status;
+  }
+  return Exec(writer_, "COMMIT", "commit assignments");
+}
+
+absl::StatusOr<ResolutionState> SqliteStore::LoadResolutionState() {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::StatusOr<ResolutionState> {
+    ResolutionState state;
+    RECKON_ASSIGN_OR_RETURN(
+        Statement last,
+        Statement::Prepare(
+            reader_,
+            "SELECT relink, started_unix, finished_unix, records, entities, "
+            "candidate_pairs, links, merges, splits FROM relinks ORDER BY "
+            "relink DESC LIMIT 1"));
+    RECKON_ASSIGN_OR_RETURN(bool found, last.Step("read relink"));
+    if (found) {
+      state.last_relink = RelinkRow{last.Int(0), last.Int(1), last.Int(2),
+                                    last.Int(3), last.Int(4), last.Int(5),
+                                    last.Int(6), last.Int(7), last.Int(8)};
+    }
+    RECKON_ASSIGN_OR_RETURN(
+        Statement next,
+        Statement::Prepare(reader_, "SELECT next FROM entity_id_sequence"));
+    RECKON_ASSIGN_OR_RETURN(found, next.Step("read entity sequence"));
+    if (found) state.next_entity = next.Int(0);
+    RECKON_ASSIGN_OR_RETURN(
+        Statement count,
+        Statement::Prepare(reader_,
+                           "SELECT COUNT(*) FROM entity_assignments"));
+    RECKON_ASSIGN_OR_RETURN(found, count.Step("count assignments"));
+    if (found) state.assignments = count.Int(0);
+    return state;
+  };
+  absl::StatusOr<ResolutionState> result = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return result;
+}
+
+absl::Status SqliteStore::ForEachAssignment(
+    const std::function<absl::Status(const EntityAssignment&)>& visit) {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_RETURN_IF_ERROR(Exec(reader_, "BEGIN", "begin read"));
+  auto read = [&]() -> absl::Status {
+    RECKON_ASSIGN_OR_RETURN(
+        Statement rows,
+        Statement::Prepare(reader_,
+                           "SELECT source, source_record_id, entity_id FROM "
+                           "entity_assignments"));
+    while (true) {
+      RECKON_ASSIGN_OR_RETURN(bool row, rows.Step("read assignments"));
+      if (!row) return absl::OkStatus();
+      RECKON_RETURN_IF_ERROR(
+          visit({rows.Text(0), rows.Text(1), rows.Text(2)}));
+    }
+  };
+  absl::Status status = read();
+  Exec(reader_, "COMMIT", "end read").IgnoreError();
+  return status;
+}
+
+absl::StatusOr<std::vector<EntityChange>> SqliteStore::EntityChanges(
+    int64_t relink) {
+  absl::MutexLock lock(&read_mu_);
+  RECKON_ASSIGN_OR_RETURN(
+      Statement rows,
+      Statement::Prepare(reader_,
+                         "SELECT kind, entity_id, other_entity_id, records "
+                         "FROM entity_changes WHERE relink = ?1 ORDER BY "
+                         "rowid"));
+  rows.BindInt(1, relink);
+  std::vector<EntityChange> changes;
+  while (true) {
+    RECKON_ASSIGN_OR_RETURN(bool row, rows.Step("read entity changes"));
+    if (!row) break;
+    changes.push_back({rows.Text(0) == "merge" ? EntityChange::Kind::kMerge
+                                               : EntityChange::Kind::kSplit,
+                       rows.Text(1), rows.Text(2), rows.Int(3)});
+  }
+  return changes;
+}
+
 absl::Status SqliteStore::Checkpoint() {
   absl::MutexLock lock(&write_mu_);
   int log_frames = 0;

@@ -117,6 +117,44 @@ struct StoredBatch {
   std::vector<RecordRejection> rejections;
 };
 
+// Resolution state (schema version 3): which entity each stored record
+// belongs to, the relinks that decided it, and the merges and splits each
+// relink made relative to the entities before it.
+struct EntityAssignment {
+  std::string source;
+  std::string source_record_id;
+  std::string entity_id;
+};
+
+struct EntityChange {
+  enum class Kind { kMerge, kSplit };
+  Kind kind = Kind::kMerge;
+  // Merge: the entity that absorbed `other_entity_id`. Split: the entity
+  // that lost `records` records to the new entity `other_entity_id`.
+  std::string entity_id;
+  std::string other_entity_id;
+  int64_t records = 0;
+};
+
+struct RelinkRow {
+  int64_t relink = 0;  // assigned by SaveRelink, from 1
+  int64_t started_unix = 0;
+  int64_t finished_unix = 0;
+  int64_t records = 0;
+  int64_t entities = 0;
+  int64_t candidate_pairs = 0;
+  int64_t links = 0;
+  int64_t merges = 0;
+  int64_t splits = 0;
+};
+
+struct ResolutionState {
+  std::optional<RelinkRow> last_relink;
+  // The next entity number to hand out; ids below it may have been used.
+  int64_t next_entity = 1;
+  int64_t assignments = 0;
+};
+
 struct StoreOptions {
   // Milliseconds a commit waits for another process's write lock.
   int busy_timeout_ms = 10000;
@@ -154,6 +192,32 @@ class SqliteStore {
   absl::Status ForEachRecord(
       const std::function<absl::Status(int64_t sequence, const Record&)>&
           visit);
+
+  // Records with the given keys, in the order given; keys not stored are
+  // skipped.
+  absl::StatusOr<std::vector<Record>> GetRecords(
+      const std::vector<RecordKey>& keys);
+
+  // In one transaction: replaces every entity assignment with
+  // `assignments`, adds `relink` (its number is returned) with `changes`,
+  // and raises the entity sequence to `next_entity` (it never goes down).
+  absl::StatusOr<int64_t> SaveRelink(
+      const RelinkRow& relink, const std::vector<EntityAssignment>& assignments,
+      const std::vector<EntityChange>& changes, int64_t next_entity);
+
+  // In one transaction: inserts or replaces `assignments` (records resolved
+  // between relinks) and raises the entity sequence to `next_entity`.
+  absl::Status SaveAssignments(const std::vector<EntityAssignment>& assignments,
+                               int64_t next_entity);
+
+  absl::StatusOr<ResolutionState> LoadResolutionState();
+
+  // Calls `visit` for every stored assignment.
+  absl::Status ForEachAssignment(
+      const std::function<absl::Status(const EntityAssignment&)>& visit);
+
+  // The merges and splits logged by relink number `relink`.
+  absl::StatusOr<std::vector<EntityChange>> EntityChanges(int64_t relink);
 
   // Copies the WAL into the database file and truncates the WAL (PRAGMA
   // wal_checkpoint(TRUNCATE)); called on graceful shutdown.

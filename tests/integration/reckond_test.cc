@@ -172,8 +172,10 @@ TEST_F(ReckondTest, ResubmittedBatchesAreAcknowledgedButNeverCountedTwice) {
   EXPECT_EQ(status.batches(), 3);
   EXPECT_EQ(status.records(), 30);
   EXPECT_EQ(SourceRecords(status, "labour"), 30);
-  EXPECT_FALSE(status.resolution_available());
+  // Resolution is built in, but nothing is resolved before the first relink.
+  EXPECT_TRUE(status.resolution_available());
   EXPECT_EQ(status.entities(), 0);
+  EXPECT_EQ(status.last_relink_unix(), 0);
 
   // Unparseable values are per-record rejections; the rest commit, and a
   // resubmission returns the same list.
@@ -391,7 +393,8 @@ TEST_F(ReckondTest, TokensAndRolesDecideWhoMayDoWhat) {
   EXPECT_EQ(response.accepted(), 3);
   EXPECT_EQ(SourceRecords(Status(*ingest, "tok-auditor"), "labour"), 3);
 
-  // Linkage calls check roles first, then say the core is not built in.
+  // Linkage calls check roles first, then say there are no entities yet
+  // (no relink has run).
   auto call = [&](const std::string& token, auto method, auto request,
                   auto response_type) {
     grpc::ClientContext context;
@@ -404,19 +407,19 @@ TEST_F(ReckondTest, TokensAndRolesDecideWhoMayDoWhat) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(call("tok-auditor", &v1::LinkageService::Stub::Explain,
                  v1::ExplainRequest(), v1::ExplainResponse()),
-            grpc::StatusCode::UNIMPLEMENTED);
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(call("tok-auditor", &v1::LinkageService::Stub::Relink,
                  v1::RelinkRequest(), v1::Operation()),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(call("tok-admin", &v1::LinkageService::Stub::Relink,
-                 v1::RelinkRequest(), v1::Operation()),
-            grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(call("tok-labour", &v1::LinkageService::Stub::Resolve,
                  v1::ResolveRequest(), v1::ResolveResponse()),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(call("tok-reader", &v1::LinkageService::Stub::Resolve,
                  v1::ResolveRequest(), v1::ResolveResponse()),
-            grpc::StatusCode::UNIMPLEMENTED);
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(call("tok-admin", &v1::LinkageService::Stub::Relink,
+                 v1::RelinkRequest(), v1::Operation()),
+            grpc::StatusCode::OK);
   ingest.reset();
   linkage.reset();
   EXPECT_EQ((*daemon)->Terminate(), 0);

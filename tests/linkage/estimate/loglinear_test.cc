@@ -139,7 +139,8 @@ TEST(LogLinearTest, RejectsBadModels) {
 }
 
 TEST(LogLinearTest, EnumeratesEveryTwoWayModelForThreeAndFourLists) {
-  absl::StatusOr<LogLinearSearch> three = FitLogLinearModels(Hav(), {});
+  absl::StatusOr<LogLinearSearch> three =
+      FitLogLinearModels(Hav(), {.heterogeneity = false});
   ASSERT_TRUE(three.ok());
   EXPECT_EQ(three->fits.size(), 8u);
   EXPECT_FALSE(three->stepwise);
@@ -153,7 +154,30 @@ TEST(LogLinearTest, EnumeratesEveryTwoWayModelForThreeAndFourLists) {
   for (uint32_t mask = 1; mask < 16; ++mask) four.Add(mask, 10 + mask);
   absl::StatusOr<LogLinearSearch> all = FitLogLinearModels(four, {.profile_all = false});
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->fits.size() + all->failures.size(), 64u);
+  // 64 sets of two-way terms, each alone and with 3 heterogeneity columns.
+  EXPECT_EQ(all->fits.size() + all->failures.size(), 256u);
+}
+
+TEST(LogLinearTest, HeterogeneityColumnsAreRcapturesForms) {
+  // Rcapture (Baillargeon & Rivest 2007): Poisson f(k) = 2^k - 1, Darroch
+  // k^2 / 2, Gamma f(k) = -log(3.5 + k) + log(3.5); all vanish at k = 0.
+  EXPECT_DOUBLE_EQ(HeterogeneityColumn(Heterogeneity::kPoisson2, 3), 7.0);
+  EXPECT_DOUBLE_EQ(HeterogeneityColumn(Heterogeneity::kDarroch, 3), 4.5);
+  EXPECT_NEAR(HeterogeneityColumn(Heterogeneity::kGamma35, 2),
+              std::log(3.5 / 5.5), 1e-15);
+  for (Heterogeneity h : {Heterogeneity::kNone, Heterogeneity::kPoisson2,
+                          Heterogeneity::kDarroch, Heterogeneity::kGamma35}) {
+    EXPECT_EQ(HeterogeneityColumn(h, 0), 0.0);
+  }
+  LogLinearModel model{{{0, 1}}, Heterogeneity::kDarroch};
+  absl::StatusOr<LogLinearFit> fit = FitLogLinear(Hav(), model, false);
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  EXPECT_EQ(fit->name, "a*b + heterogeneity (darroch)");
+  EXPECT_EQ(fit->parameters, 6);
+  EXPECT_EQ(fit->df, 1);
+  EXPECT_EQ(LogLinearModelName(LogLinearModel{{}, Heterogeneity::kPoisson2},
+                               {"a", "b", "c"}),
+            "heterogeneity (poisson2)");
 }
 
 TEST(LogLinearTest, FiveListsUseStepwiseSearch) {

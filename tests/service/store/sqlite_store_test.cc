@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -282,7 +283,7 @@ TEST(SqliteStoreTest, MigratesAVersionOneStore) {
   ASSERT_NE(store, nullptr);
   auto stats = store->Stats();
   ASSERT_THAT(stats, IsOk());
-  EXPECT_EQ(stats->schema_version, 2);
+  EXPECT_EQ(stats->schema_version, kSchemaVersion);
   EXPECT_EQ(stats->batches, 2);
   EXPECT_EQ(stats->records, 3);
   ASSERT_THAT(stats->sources, SizeIs(2));
@@ -437,6 +438,75 @@ TEST(ExtraEncodingTest, RoundTripsAndRejectsTruncation) {
   EXPECT_THAT(DecodeExtra(blob), reckon_testing::IsOkAndHolds(extra));
   EXPECT_THAT(DecodeExtra(blob.substr(0, blob.size() - 1)),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+}
+
+TEST(SqliteStoreTest, KeepsEntityAssignmentsRelinksAndTheirChanges) {
+  TempDir dir("resolution");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  auto fresh = store->LoadResolutionState();
+  ASSERT_THAT(fresh, IsOk());
+  EXPECT_FALSE(fresh->last_relink.has_value());
+  EXPECT_EQ(fresh->next_entity, 1);
+  EXPECT_EQ(fresh->assignments, 0);
+
+  ASSERT_THAT(store->CommitBatch(MakeBatch("labour", "labour", "b", 0, 3)),
+              IsOk());
+  RelinkRow row{.started_unix = 10, .finished_unix = 12, .records = 3,
+                .entities = 2, .candidate_pairs = 3, .links = 1};
+  auto first = store->SaveRelink(
+      row,
+      {{"labour", "r0", "E1"}, {"labour", "r1", "E1"}, {"labour", "r2", "E2"}},
+      {}, 3);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, 1);
+  // Between relinks: one more record, and the sequence only goes up.
+  ASSERT_THAT(store->SaveAssignments({{"labour", "r3", "E3"}}, 4), IsOk());
+  ASSERT_THAT(store->SaveAssignments({}, 2), IsOk());
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->next_entity, 4);
+  EXPECT_EQ(state->assignments, 4);
+  ASSERT_TRUE(state->last_relink.has_value());
+  EXPECT_EQ(state->last_relink->finished_unix, 12);
+
+  // A relink replaces every assignment and logs its changes.
+  row.merges = 1;
+  row.splits = 1;
+  auto second = store->SaveRelink(
+      row, {{"labour", "r0", "E1"}, {"labour", "r2", "E1"}},
+      {{EntityChange::Kind::kMerge, "E1", "E2", 1},
+       {EntityChange::Kind::kSplit, "E1", "E4", 1}},
+      5);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(*second, 2);
+  std::map<std::string, std::string> rows;
+  ASSERT_THAT(store->ForEachAssignment([&](const EntityAssignment& a) {
+    rows[a.source_record_id] = a.entity_id;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_EQ(rows, (std::map<std::string, std::string>{{"r0", "E1"},
+                                                      {"r2", "E1"}}));
+  auto changes = store->EntityChanges(2);
+  ASSERT_THAT(changes, IsOk());
+  ASSERT_THAT(*changes, SizeIs(2));
+  EXPECT_EQ((*changes)[0].kind, EntityChange::Kind::kMerge);
+  EXPECT_EQ((*changes)[0].other_entity_id, "E2");
+  EXPECT_EQ((*changes)[1].kind, EntityChange::Kind::kSplit);
+  EXPECT_EQ((*changes)[1].other_entity_id, "E4");
+  auto none = store->EntityChanges(1);
+  ASSERT_THAT(none, IsOk());
+  EXPECT_TRUE(none->empty());
+
+  // Records by key, in the order asked, unknown keys skipped.
+  auto records = store->GetRecords(
+      {{"labour", "r2"}, {"labour", "nope"}, {"labour", "r0"}});
+  ASSERT_THAT(records, IsOk());
+  ASSERT_THAT(*records, SizeIs(2));
+  EXPECT_EQ((*records)[0].source_record_id, "r2");
+  EXPECT_EQ((*records)[1].source_record_id, "r0");
+  EXPECT_EQ((*records)[1].Get(Field::kSurname), "surname0");
 }
 
 }  // namespace

@@ -1,0 +1,695 @@
+// The linkage backend over the matching core (see linkage_backend.h for
+// what it does; this file says how).
+//
+// Locks, always taken in this order:
+//   persist_mu_  serializes what writes entity assignments to the store (a
+//                batch's resolution, a relink's save), so that a relink's
+//                "replace every assignment" never overwrites a newer batch.
+//   mu_          reader/writer lock over the serving index: Resolve and the
+//                other reads share it; adding a batch and swapping in a
+//                relinked index take it exclusively (in memory only, never
+//                across a store write of a whole relink).
+//   ops_mu_      the operations table.
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+#include "linkage/base/status_macros.h"
+#include "linkage/estimate/linked_records.h"
+#include "linkage/estimate/report.h"
+#include "linkage/linker/linker.h"
+#include "linkage/linker/resolver.h"
+#include "service/daemon/linkage_backend.h"
+#include "service/daemon/log.h"
+#include "service/daemon/proto_convert.h"
+
+namespace reckon::service {
+namespace {
+
+// Entity ids are reserved in the store this many at a time, so that an id
+// handed out between relinks is never handed out again after a crash.
+constexpr int64_t kIdReserve = 4096;
+
+std::string EntityIdOf(int64_t number) {
+  return absl::StrFormat("E%08d", number);
+}
+
+// Progress of a relink by stage: where each stage starts.
+double StageStart(std::string_view stage) {
+  static const std::map<std::string_view, double> kStart = {
+      {"load", 0.0},   {"prepare", 0.10}, {"block", 0.25},
+      {"compare", 0.35}, {"train", 0.55}, {"score", 0.65},
+      {"cluster", 0.75}, {"index", 0.85}, {"save", 0.92}};
+  auto it = kStart.find(stage);
+  return it == kStart.end() ? 0.0 : it->second;
+}
+
+// The serving state: the resolver and what maps its numbers to the
+// outside world's names.
+struct Index {
+  std::unique_ptr<Resolver> resolver;
+  std::vector<RecordKey> keys;  // per index record
+  absl::flat_hash_map<RecordKey, uint32_t> by_key;
+  std::vector<std::string> entity_ids;  // per entity number
+  absl::flat_hash_map<std::string, uint32_t> by_id;
+  std::vector<std::vector<uint32_t>> members;  // per entity number
+};
+
+void PopulationToProto(const StratumReport& report,
+                       v1::PopulationEstimate* proto) {
+  const Estimate& e = report.estimate;
+  proto->set_observed(e.observed);
+  for (size_t s = 0; s < e.sources.size() && s < e.per_source.size(); ++s) {
+    (*proto->mutable_per_source())[e.sources[s]] = e.per_source[s];
+  }
+  proto->set_n_hat(e.estimated ? e.n_hat : 0.0);
+  proto->set_ci95_low(report.ci_low);
+  proto->set_ci95_high(report.ci_high);
+  proto->set_model(e.model);
+  for (const ModelResult& m : e.models) {
+    v1::ModelFit* fit = proto->add_models();
+    fit->set_model(m.model);
+    fit->set_n_hat(m.n_hat);
+    if (m.has_interval) {
+      fit->set_ci95_low(m.ci_low);
+      fit->set_ci95_high(m.ci_high);
+    }
+    if (m.aic) fit->set_aic(*m.aic);
+    if (m.bic) fit->set_bic(*m.bic);
+  }
+}
+
+void FieldToProto(const FieldExplanation& field, v1::FieldReason* proto) {
+  proto->set_field(field.comparison);
+  proto->set_level(field.level_name);
+  proto->set_weight(field.weight);
+  proto->set_left_value(field.value_a);
+  proto->set_right_value(field.value_b);
+}
+
+class ResolvingLinkage final : public LinkageBackend {
+ public:
+  explicit ResolvingLinkage(std::unique_ptr<Linker> linker)
+      : linker_(std::move(linker)) {}
+
+  ~ResolvingLinkage() override {
+    cancel_.store(true);
+    std::thread worker;
+    {
+      absl::MutexLock lock(&ops_mu_);
+      worker = std::move(worker_);
+    }
+    if (worker.joinable()) worker.join();
+  }
+
+  bool available() const override { return true; }
+
+  absl::Status Load(store::SqliteStore& store) override {
+    store_ = &store;
+    RECKON_ASSIGN_OR_RETURN(store::ResolutionState state,
+                            store.LoadResolutionState());
+    {
+      absl::MutexLock lock(&mu_);
+      next_entity_ = state.next_entity;
+      reserved_entity_ = state.next_entity;
+    }
+    if (state.last_relink.has_value()) {
+      last_relink_unix_.store(state.last_relink->finished_unix);
+      // Rebuild the index in the background; ids come from the stored
+      // assignments.
+      RECKON_RETURN_IF_ERROR(StartRelink(v1::RelinkRequest()).status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status OnRecordsStored(const std::vector<Record>& records,
+                               const ExecOptions& exec) override {
+    absl::MutexLock persist(&persist_mu_);
+    std::vector<store::EntityAssignment> assignments;
+    int64_t next_entity = 0;
+    {
+      absl::WriterMutexLock lock(&mu_);
+      if (capturing_) {
+        pending_.insert(pending_.end(), records.begin(), records.end());
+      }
+      if (index_ == nullptr) return absl::OkStatus();  // the relink covers them
+      RECKON_RETURN_IF_ERROR(AddLocked(*index_, records, exec, &assignments));
+      next_entity = next_entity_;
+    }
+    return store_->SaveAssignments(assignments, next_entity);
+  }
+
+  absl::StatusOr<v1::ResolveResponse> Resolve(
+      const v1::ResolveRequest& request, const ExecOptions& exec) override {
+    ResolveOptions options;
+    options.max_candidates = request.max_candidates() > 0
+                                 ? static_cast<size_t>(request.max_candidates())
+                                 : 10;
+    options.min_probability = request.min_match_probability();
+    Record probe = RecordFromProto(request.probe());
+    absl::ReaderMutexLock lock(&mu_);
+    RECKON_RETURN_IF_ERROR(CheckIndexLocked("Resolve"));
+    RECKON_ASSIGN_OR_RETURN(std::vector<EntityCandidate> candidates,
+                            index_->resolver->Resolve(probe, options, exec));
+    v1::ResolveResponse response;
+    for (const EntityCandidate& candidate : candidates) {
+      v1::Candidate* out = response.add_candidates();
+      out->set_entity_id(index_->entity_ids[candidate.entity]);
+      out->set_weight(candidate.weight);
+      out->set_match_probability(candidate.probability);
+      const RecordKey& key = index_->keys[candidate.best_record];
+      out->mutable_best_record()->set_source(key.source);
+      out->mutable_best_record()->set_source_record_id(key.source_record_id);
+      for (const FieldExplanation& field : candidate.fields) {
+        FieldToProto(field, out->add_fields());
+      }
+    }
+    return response;
+  }
+
+  absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& request,
+                                       bool with_records,
+                                       const ExecOptions&) override {
+    v1::Entity entity;
+    std::vector<RecordKey> keys;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      RECKON_RETURN_IF_ERROR(CheckIndexLocked("GetEntity"));
+      uint32_t number = 0;
+      if (request.has_record()) {
+        RECKON_ASSIGN_OR_RETURN(uint32_t record,
+                                FindRecordLocked(request.record(), "record"));
+        number = index_->resolver->entity(record);
+      } else if (!request.entity_id().empty()) {
+        auto it = index_->by_id.find(request.entity_id());
+        if (it == index_->by_id.end()) {
+          return absl::NotFoundError(absl::StrCat(
+              "entity_id: no entity \"", request.entity_id(), "\""));
+        }
+        number = it->second;
+      } else {
+        return absl::InvalidArgumentError(
+            "GetEntity: give an entity_id or a record");
+      }
+      entity.set_entity_id(index_->entity_ids[number]);
+      for (uint32_t record : index_->members[number]) {
+        keys.push_back(index_->keys[record]);
+      }
+    }
+    for (const RecordKey& key : keys) {
+      v1::RecordRef* ref = entity.add_members();
+      ref->set_source(key.source);
+      ref->set_source_record_id(key.source_record_id);
+    }
+    if (with_records) {
+      RECKON_ASSIGN_OR_RETURN(std::vector<Record> records,
+                              store_->GetRecords(keys));
+      for (const Record& record : records) {
+        RecordToProto(record, entity.add_records());
+      }
+    }
+    return entity;
+  }
+
+  absl::StatusOr<v1::ExplainResponse> Explain(
+      const v1::ExplainRequest& request, const ExecOptions&) override {
+    absl::ReaderMutexLock lock(&mu_);
+    RECKON_RETURN_IF_ERROR(CheckIndexLocked("Explain"));
+    RECKON_ASSIGN_OR_RETURN(uint32_t a,
+                            FindRecordLocked(request.left(), "left"));
+    RECKON_ASSIGN_OR_RETURN(uint32_t b,
+                            FindRecordLocked(request.right(), "right"));
+    const Resolver& resolver = *index_->resolver;
+    const PairExplanation explanation = resolver.Explain(a, b);
+    v1::ExplainResponse response;
+    for (const FieldExplanation& field : explanation.fields) {
+      FieldToProto(field, response.add_fields());
+    }
+    response.set_total_weight(explanation.weight);
+    response.set_match_probability(explanation.probability);
+    response.set_linked(a != b && explanation.weight >= explanation.threshold);
+    response.set_same_entity(resolver.entity(a) == resolver.entity(b));
+    for (const auto& [key, value] : explanation.shared_keys) {
+      response.add_shared_blocking_keys(absl::StrCat(key, "=", value));
+    }
+    return response;
+  }
+
+  absl::StatusOr<v1::Operation> StartRelink(
+      const v1::RelinkRequest&) override {
+    absl::MutexLock lock(&ops_mu_);
+    if (running_.has_value()) return operations_.at(*running_);
+    if (worker_.joinable()) worker_.join();  // the last one has finished
+    v1::Operation operation;
+    operation.set_name(absl::StrCat("operations/relink-", ++operation_count_));
+    operation.set_state(v1::Operation::STATE_RUNNING);
+    operation.set_created_unix(absl::ToUnixSeconds(absl::Now()));
+    operation.set_stage("load");
+    operations_[operation.name()] = operation;
+    running_ = operation.name();
+    worker_ = std::thread([this, name = operation.name()] { RunRelink(name); });
+    return operation;
+  }
+
+  absl::StatusOr<v1::Operation> GetOperation(std::string_view name) override {
+    absl::MutexLock lock(&ops_mu_);
+    auto it = operations_.find(std::string(name));
+    if (it == operations_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("operation \"", absl::string_view(name.data(), name.size()),
+                       "\": no such operation"));
+    }
+    return it->second;
+  }
+
+  absl::StatusOr<v1::EstimateResponse> Estimate(
+      const v1::EstimateRequest& request, const ExecOptions& exec) override {
+    LinkedRecords link;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      RECKON_RETURN_IF_ERROR(CheckIndexLocked("Estimate"));
+      link = LinkedRecordsLocked();
+    }
+    LinkReportOptions options;
+    if (!request.by().empty()) options.by = request.by();
+    RECKON_ASSIGN_OR_RETURN(LinkReport report,
+                            EstimateFromLinkedRecords(link, options, exec));
+    v1::EstimateResponse response;
+    PopulationToProto(report.total, response.mutable_total());
+    for (const StratumReport& stratum : report.strata) {
+      PopulationToProto(stratum, &(*response.mutable_strata())[stratum.label]);
+    }
+    return response;
+  }
+
+  int64_t entity_count() const override {
+    absl::ReaderMutexLock lock(&mu_);
+    return index_ == nullptr ? 0
+                             : static_cast<int64_t>(index_->entity_ids.size());
+  }
+
+  int64_t last_relink_unix() const override {
+    return last_relink_unix_.load();
+  }
+
+ private:
+  absl::Status CheckIndexLocked(std::string_view call) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (index_ != nullptr) return absl::OkStatus();
+    const absl::string_view name(call.data(), call.size());
+    if (capturing_) {
+      return absl::UnavailableError(absl::StrCat(
+          name, ": the first relink is still running; retry when it is done"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, ": no entities yet: store records, then run Relink (admin role) "
+              "once"));
+  }
+
+  absl::StatusOr<uint32_t> FindRecordLocked(const v1::RecordRef& ref,
+                                            std::string_view what) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    auto it = index_->by_key.find(
+        RecordKey{ref.source(), ref.source_record_id()});
+    if (it == index_->by_key.end()) {
+      return absl::NotFoundError(absl::StrCat(
+          absl::string_view(what.data(), what.size()), ": no record \"",
+          ref.source_record_id(), "\" in source \"", ref.source(), "\""));
+    }
+    return it->second;
+  }
+
+  // Hands out the next entity number, reserving more ids in the store when
+  // the reserve runs out.
+  absl::StatusOr<int64_t> NextEntityLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (next_entity_ >= reserved_entity_) {
+      reserved_entity_ = next_entity_ + kIdReserve;
+      RECKON_RETURN_IF_ERROR(store_->SaveAssignments({}, reserved_entity_));
+    }
+    return next_entity_++;
+  }
+
+  absl::Status NameNewEntitiesLocked(Index& index)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    while (index.entity_ids.size() < index.resolver->num_entities()) {
+      RECKON_ASSIGN_OR_RETURN(int64_t number, NextEntityLocked());
+      index.entity_ids.push_back(EntityIdOf(number));
+      index.by_id[index.entity_ids.back()] =
+          static_cast<uint32_t>(index.entity_ids.size() - 1);
+      index.members.emplace_back();
+    }
+    return absl::OkStatus();
+  }
+
+  // Resolves and indexes `records` (skipping those the index already has),
+  // appending their assignments.
+  absl::Status AddLocked(Index& index, const std::vector<Record>& records,
+                         const ExecOptions& exec,
+                         std::vector<store::EntityAssignment>* assignments)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    // Copies only when some records are indexed already (a batch captured
+    // during a relink that the relink's snapshot also holds).
+    std::vector<Record> copies;
+    bool all_fresh = true;
+    for (const Record& record : records) {
+      if (index.by_key.contains(record.Key())) all_fresh = false;
+    }
+    if (!all_fresh) {
+      for (const Record& record : records) {
+        if (!index.by_key.contains(record.Key())) copies.push_back(record);
+      }
+    }
+    const std::vector<Record>& fresh = all_fresh ? records : copies;
+    if (fresh.empty()) return absl::OkStatus();
+    RECKON_ASSIGN_OR_RETURN(AddReport report, index.resolver->Add(fresh, exec));
+    RECKON_RETURN_IF_ERROR(NameNewEntitiesLocked(index));
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      const uint32_t record = report.records[i];
+      const uint32_t entity = report.entities[i];
+      index.keys.push_back(fresh[i].Key());
+      index.by_key[index.keys.back()] = record;
+      index.members[entity].push_back(record);
+      assignments->push_back({fresh[i].source, fresh[i].source_record_id,
+                              index.entity_ids[entity]});
+    }
+    return absl::OkStatus();
+  }
+
+  LinkedRecords LinkedRecordsLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    const Resolver& resolver = *index_->resolver;
+    const LinkResult& result = resolver.result();
+    const PreparedRecords& prepared = *result.prepared;
+    LinkedRecords link;
+    link.sources = prepared.source_names;
+    link.record_source.assign(prepared.source.begin(), prepared.source.end());
+    link.record_entity.resize(resolver.num_records());
+    for (uint32_t r = 0; r < resolver.num_records(); ++r) {
+      link.record_entity[r] = resolver.entity(r);
+    }
+    link.entity_ids = index_->entity_ids;
+    link.attribute_names = {"nationality", "sex", "region", "sector"};
+    link.attributes.assign(4, std::vector<std::string>(link.entity_ids.size()));
+    for (size_t e = 0; e < link.entity_ids.size(); ++e) {
+      if (e < result.entity_info.size()) {
+        const EntityInfo& info = result.entity_info[e];
+        link.attributes[0][e] = info.nationality;
+        link.attributes[1][e] = info.sex;
+        link.attributes[2][e] = info.region;
+        link.attributes[3][e] = info.sector;
+        continue;
+      }
+      // An entity started between relinks: what its first record says.
+      if (index_->members[e].empty()) continue;
+      const uint32_t r = index_->members[e].front();
+      link.attributes[0][e] = prepared.nationality[r];
+      if (prepared.sex[r] != Sex::kUnknown) {
+        link.attributes[1][e].assign(1, prepared.sex[r] == Sex::kMale ? 'M' : 'F');
+      }
+    }
+    for (const ScoredPair& pair : result.pairs) {
+      link.pairs.push_back({pair.a, pair.b, pair.weight, pair.probability});
+    }
+    for (size_t e = 0; e < link.entity_ids.size(); ++e) {
+      link.entity_index[link.entity_ids[e]] = static_cast<uint32_t>(e);
+    }
+    return link;
+  }
+
+  void SetProgress(const std::string& name, const std::string& stage) {
+    absl::MutexLock lock(&ops_mu_);
+    v1::Operation& operation = operations_[name];
+    operation.set_stage(stage);
+    operation.set_progress(StageStart(stage));
+  }
+
+  void Finish(const std::string& name, const absl::StatusOr<v1::RelinkResult>& result) {
+    absl::MutexLock lock(&ops_mu_);
+    v1::Operation& operation = operations_[name];
+    operation.set_done(true);
+    operation.set_finished_unix(absl::ToUnixSeconds(absl::Now()));
+    if (result.ok()) {
+      operation.set_state(v1::Operation::STATE_SUCCEEDED);
+      operation.set_progress(1.0);
+      operation.set_stage("done");
+      *operation.mutable_result() = *result;
+    } else {
+      operation.set_state(v1::Operation::STATE_FAILED);
+      operation.set_error_code(static_cast<int32_t>(result.status().code()));
+      operation.set_error_message(std::string(result.status().message()));
+    }
+    running_.reset();
+  }
+
+  void RunRelink(const std::string& name) {
+    const absl::Time start = absl::Now();
+    absl::StatusOr<v1::RelinkResult> result = Relink(name, start);
+    if (result.ok()) {
+      Log(LogLevel::kInfo, "relink",
+          {{"operation", name},
+           {"records", result->records()},
+           {"entities", result->entities()},
+           {"candidate_pairs", result->candidate_pairs()},
+           {"links", result->links()},
+           {"merges", result->merges()},
+           {"splits", result->splits()},
+           {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
+    } else {
+      Log(LogLevel::kError, "relink_failed",
+          {{"operation", name},
+           {"code", absl::StatusCodeToString(result.status().code())}});
+      absl::WriterMutexLock lock(&mu_);
+      capturing_ = false;
+      pending_.clear();
+    }
+    Finish(name, result);
+  }
+
+  absl::StatusOr<v1::RelinkResult> Relink(const std::string& name,
+                                          absl::Time start) {
+    ExecOptions exec;
+    exec.cancelled = &cancel_;
+    {
+      absl::WriterMutexLock lock(&mu_);
+      capturing_ = true;
+      pending_.clear();
+    }
+    // Load every stored record (batches committed from here on are also
+    // captured in pending_, so none falls between the snapshot and the swap).
+    std::vector<Record> records;
+    RECKON_RETURN_IF_ERROR(
+        store_->ForEachRecord([&](int64_t, const Record& record) {
+          records.push_back(record);
+          return CheckContinue(exec, "relink");
+        }));
+    if (records.size() < 2) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "relink: ", records.size(), " stored records; need at least two"));
+    }
+    RECKON_ASSIGN_OR_RETURN(
+        LinkResult linked,
+        linker_->Link(records, {}, exec, [&](const std::string& stage) {
+          SetProgress(name, stage);
+        }));
+    v1::RelinkResult summary;
+    summary.set_records(static_cast<int64_t>(records.size()));
+    summary.set_candidate_pairs(static_cast<int64_t>(linked.candidate_pairs));
+    summary.set_links(static_cast<int64_t>(linked.links));
+    SetProgress(name, "index");
+    RECKON_ASSIGN_OR_RETURN(std::unique_ptr<Resolver> resolver,
+                            Resolver::Create(*linker_, std::move(linked), exec));
+    auto index = std::make_unique<Index>();
+    index->resolver = std::move(resolver);
+    index->keys.reserve(records.size());
+    for (uint32_t r = 0; r < records.size(); ++r) {
+      index->keys.push_back(records[r].Key());
+      index->by_key[index->keys.back()] = r;
+    }
+    std::vector<Record>().swap(records);
+
+    // Entity ids before this relink, by record.
+    absl::flat_hash_map<RecordKey, std::string> previous;
+    bool have_index = false;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      have_index = index_ != nullptr;
+    }
+    if (!have_index) {
+      RECKON_RETURN_IF_ERROR(
+          store_->ForEachAssignment([&](const store::EntityAssignment& row) {
+            previous[RecordKey{row.source, row.source_record_id}] =
+                row.entity_id;
+            return absl::OkStatus();
+          }));
+    }
+
+    SetProgress(name, "save");
+    absl::MutexLock persist(&persist_mu_);
+    std::vector<store::EntityAssignment> assignments;
+    std::vector<store::EntityChange> changes;
+    int64_t next_entity = 0;
+    {
+      absl::WriterMutexLock lock(&mu_);
+      if (index_ != nullptr) {
+        for (uint32_t r = 0; r < index_->keys.size(); ++r) {
+          previous[index_->keys[r]] =
+              index_->entity_ids[index_->resolver->entity(r)];
+        }
+      }
+      RECKON_RETURN_IF_ERROR(AssignIds(*index, previous, &changes));
+      // Batches committed while the link ran.
+      std::vector<store::EntityAssignment> ignored;
+      RECKON_RETURN_IF_ERROR(AddLocked(*index, pending_, exec, &ignored));
+      pending_.clear();
+      capturing_ = false;
+      for (uint32_t r = 0; r < index->keys.size(); ++r) {
+        assignments.push_back(
+            {index->keys[r].source, index->keys[r].source_record_id,
+             index->entity_ids[index->resolver->entity(r)]});
+      }
+      summary.set_entities(static_cast<int64_t>(index->entity_ids.size()));
+      index_ = std::move(index);
+      next_entity = next_entity_;
+    }
+    for (const store::EntityChange& change : changes) {
+      if (change.kind == store::EntityChange::Kind::kMerge) {
+        summary.set_merges(summary.merges() + 1);
+      } else {
+        summary.set_splits(summary.splits() + 1);
+      }
+    }
+    store::RelinkRow row;
+    row.started_unix = absl::ToUnixSeconds(start);
+    row.finished_unix = absl::ToUnixSeconds(absl::Now());
+    row.records = summary.records();
+    row.entities = summary.entities();
+    row.candidate_pairs = summary.candidate_pairs();
+    row.links = summary.links();
+    row.merges = summary.merges();
+    row.splits = summary.splits();
+    RECKON_RETURN_IF_ERROR(
+        store_->SaveRelink(row, assignments, changes, next_entity).status());
+    last_relink_unix_.store(row.finished_unix);
+    return summary;
+  }
+
+  // Names the relinked entities of `index`: each old id goes to the new
+  // entity sharing most records with it (ties: the lower entity number), an
+  // entity keeps at most one old id (the one it shares most records with),
+  // the rest get new ids. Logs merges and splits into `changes`.
+  absl::Status AssignIds(Index& index,
+                         const absl::flat_hash_map<RecordKey, std::string>& previous,
+                         std::vector<store::EntityChange>* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const Resolver& resolver = *index.resolver;
+    const size_t entities = resolver.num_entities();
+    // (new entity, old id) -> shared records.
+    std::map<std::pair<uint32_t, std::string>, int64_t> shared;
+    for (uint32_t r = 0; r < index.keys.size(); ++r) {
+      auto it = previous.find(index.keys[r]);
+      if (it == previous.end()) continue;
+      ++shared[{resolver.entity(r), it->second}];
+    }
+    struct Overlap {
+      int64_t records;
+      uint32_t entity;
+      std::string old_id;
+    };
+    std::vector<Overlap> overlaps;
+    for (const auto& [key, count] : shared) {
+      overlaps.push_back({count, key.first, key.second});
+    }
+    std::sort(overlaps.begin(), overlaps.end(),
+              [](const Overlap& x, const Overlap& y) {
+                if (x.records != y.records) return x.records > y.records;
+                if (x.entity != y.entity) return x.entity < y.entity;
+                return x.old_id < y.old_id;
+              });
+    std::vector<std::string> ids(entities);
+    absl::flat_hash_map<std::string, uint32_t> taken;
+    for (const Overlap& overlap : overlaps) {
+      if (!ids[overlap.entity].empty() || taken.contains(overlap.old_id)) {
+        continue;
+      }
+      ids[overlap.entity] = overlap.old_id;
+      taken[overlap.old_id] = overlap.entity;
+    }
+    index.entity_ids.clear();
+    index.by_id.clear();
+    index.members.assign(entities, {});
+    for (uint32_t e = 0; e < entities; ++e) {
+      if (ids[e].empty()) {
+        RECKON_ASSIGN_OR_RETURN(int64_t number, NextEntityLocked());
+        ids[e] = EntityIdOf(number);
+      }
+      index.entity_ids.push_back(ids[e]);
+      index.by_id[ids[e]] = e;
+    }
+    for (uint32_t r = 0; r < index.keys.size(); ++r) {
+      index.members[resolver.entity(r)].push_back(r);
+    }
+    // A new entity with records of an old id it did not keep absorbed
+    // (merged) that entity's records; an old id whose records went to an
+    // entity other than the one keeping it was split.
+    for (const auto& [key, count] : shared) {
+      const auto& [entity, old_id] = key;
+      if (ids[entity] == old_id) continue;
+      auto kept = taken.find(old_id);
+      if (kept == taken.end()) {
+        changes->push_back({store::EntityChange::Kind::kMerge, ids[entity],
+                            old_id, count});
+      } else {
+        changes->push_back({store::EntityChange::Kind::kSplit, old_id,
+                            ids[entity], count});
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  const std::unique_ptr<Linker> linker_;
+  store::SqliteStore* store_ = nullptr;
+  std::atomic<int64_t> last_relink_unix_{0};
+  std::atomic<bool> cancel_{false};
+
+  absl::Mutex persist_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Index> index_ ABSL_GUARDED_BY(mu_);
+  bool capturing_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Record> pending_ ABSL_GUARDED_BY(mu_);
+  int64_t next_entity_ ABSL_GUARDED_BY(mu_) = 1;
+  int64_t reserved_entity_ ABSL_GUARDED_BY(mu_) = 1;
+
+  absl::Mutex ops_mu_;
+  std::map<std::string, v1::Operation> operations_ ABSL_GUARDED_BY(ops_mu_);
+  std::optional<std::string> running_ ABSL_GUARDED_BY(ops_mu_);
+  int64_t operation_count_ ABSL_GUARDED_BY(ops_mu_) = 0;
+  std::thread worker_ ABSL_GUARDED_BY(ops_mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LinkageBackend>> NewResolvingLinkage(
+    LinkerConfig config) {
+  RECKON_ASSIGN_OR_RETURN(std::unique_ptr<Linker> linker,
+                          Linker::Create(std::move(config)));
+  return std::make_unique<ResolvingLinkage>(std::move(linker));
+}
+
+}  // namespace reckon::service

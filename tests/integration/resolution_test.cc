@@ -1,0 +1,350 @@
+// reckond's resolution end to end (issue 7, second half): records submitted
+// over loopback, Relink as an operation, Resolve, GetEntity, Explain and
+// Estimate, batches resolved as they commit, and entity ids that survive a
+// second relink and a restart.
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include <grpcpp/client_context.h>
+
+#include "linkage/synth/scenario.h"
+#include "reckon/v1/reckon.grpc.pb.h"
+#include "service/daemon/proto_convert.h"
+#include "service/store/sqlite_store.h"
+#include "tests/integration/daemon_harness.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reckon {
+namespace {
+
+using ::reckon_testing::Daemon;
+using ::reckon_testing::IsOk;
+using ::reckon_testing::TempDir;
+
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+}
+
+struct Clients {
+  explicit Clients(const Daemon& daemon)
+      : ingest(v1::IngestService::NewStub(daemon.Channel())),
+        linkage(v1::LinkageService::NewStub(daemon.Channel())),
+        estimation(v1::EstimationService::NewStub(daemon.Channel())) {}
+  std::unique_ptr<v1::IngestService::Stub> ingest;
+  std::unique_ptr<v1::LinkageService::Stub> linkage;
+  std::unique_ptr<v1::EstimationService::Stub> estimation;
+};
+
+void SubmitRecords(Clients& clients, const std::string& source,
+                   const std::string& batch_id,
+                   const std::vector<Record>& records) {
+  v1::SubmitBatchRequest request;
+  request.set_agency(source);
+  request.mutable_batch()->set_batch_id(batch_id);
+  request.mutable_batch()->set_source(source);
+  for (const Record& record : records) {
+    service::RecordToProto(record, request.mutable_batch()->add_records());
+  }
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::SubmitBatchResponse response;
+  const grpc::Status status =
+      clients.ingest->SubmitBatch(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.accepted(), static_cast<int64_t>(records.size()));
+}
+
+v1::Operation RelinkAndWait(Clients& clients) {
+  v1::Operation operation;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    const grpc::Status status =
+        clients.linkage->Relink(&context, v1::RelinkRequest(), &operation);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+  const absl::Time give_up = absl::Now() + absl::Seconds(120);
+  while (!operation.done() && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::GetOperationRequest request;
+    request.set_name(operation.name());
+    const grpc::Status status =
+        clients.linkage->GetOperation(&context, request, &operation);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GE(operation.progress(), 0.0);
+    EXPECT_LE(operation.progress(), 1.0);
+  }
+  return operation;
+}
+
+grpc::Status GetEntity(Clients& clients, const Record& record,
+                       v1::Entity* entity) {
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::GetEntityRequest request;
+  request.mutable_record()->set_source(record.source);
+  request.mutable_record()->set_source_record_id(record.source_record_id);
+  return clients.linkage->GetEntity(&context, request, entity);
+}
+
+std::set<std::string> Members(const v1::Entity& entity) {
+  std::set<std::string> members;
+  for (const v1::RecordRef& ref : entity.members()) {
+    members.insert(absl::StrCat(ref.source(), "/", ref.source_record_id()));
+  }
+  return members;
+}
+
+class ResolutionTest : public ::testing::Test {
+ protected:
+  ResolutionTest() : dir_("resolution") {
+    SynthOptions options;
+    options.people = 500;
+    options.sources = 3;
+    options.noise = NoiseLevel::kLow;
+    options.seed = 99;
+    absl::StatusOr<Scenario> scenario = GenerateScenario(options);
+    EXPECT_TRUE(scenario.ok());
+    for (const SynthRecord& record : scenario->records) {
+      by_source_[record.record.source].push_back(record.record);
+      all_.push_back(record.record);
+      person_.push_back(record.person);
+    }
+  }
+  std::string data() const { return dir_.path() + "/data"; }
+  std::string log(int n) const {
+    return absl::StrCat(dir_.path(), "/reckond", n, ".log");
+  }
+
+  TempDir dir_;
+  std::map<std::string, std::vector<Record>> by_source_;
+  std::vector<Record> all_;
+  std::vector<int64_t> person_;
+};
+
+TEST_F(ResolutionTest, RelinkResolveExplainEstimateAndStableIds) {
+  auto daemon = Daemon::Start(data(), log(0));
+  ASSERT_THAT(daemon, IsOk());
+  auto clients = std::make_unique<Clients>(**daemon);
+  for (const auto& [source, records] : by_source_) {
+    SubmitRecords(*clients, source, "b1", records);
+  }
+
+  // Before any relink: no entities to resolve against.
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ResolveRequest request;
+    service::RecordToProto(all_[0], request.mutable_probe());
+    v1::ResolveResponse response;
+    EXPECT_EQ(clients->linkage->Resolve(&context, request, &response)
+                  .error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
+  }
+
+  const v1::Operation first = RelinkAndWait(*clients);
+  ASSERT_EQ(first.state(), v1::Operation::STATE_SUCCEEDED)
+      << first.error_message();
+  EXPECT_EQ(first.result().records(), static_cast<int64_t>(all_.size()));
+  EXPECT_GT(first.result().entities(), 300);
+  EXPECT_LT(first.result().entities(), static_cast<int64_t>(all_.size()));
+  EXPECT_GT(first.result().links(), 0);
+  EXPECT_EQ(first.progress(), 1.0);
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::GetStatusResponse status;
+    ASSERT_TRUE(clients->ingest->GetStatus(&context, {}, &status).ok());
+    EXPECT_EQ(status.entities(), first.result().entities());
+    EXPECT_GT(status.last_relink_unix(), 0);
+    EXPECT_TRUE(status.resolution_available());
+  }
+
+  // Resolve: a stored record's values, without its source and id, find
+  // the record's own entity first, with field-level reasons.
+  for (size_t r = 0; r < all_.size(); r += 97) {
+    v1::Entity entity;
+    ASSERT_TRUE(GetEntity(*clients, all_[r], &entity).ok());
+    EXPECT_TRUE(Members(entity).contains(
+        absl::StrCat(all_[r].source, "/", all_[r].source_record_id)));
+    Record probe = all_[r];
+    probe.source.clear();
+    probe.source_record_id.clear();
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ResolveRequest request;
+    service::RecordToProto(probe, request.mutable_probe());
+    request.set_max_candidates(3);
+    v1::ResolveResponse response;
+    const grpc::Status status =
+        clients->linkage->Resolve(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_GE(response.candidates_size(), 1);
+    ASSERT_LE(response.candidates_size(), 3);
+    const v1::Candidate& best = response.candidates(0);
+    EXPECT_EQ(best.entity_id(), entity.entity_id());
+    EXPECT_GT(best.match_probability(), 0.5);
+    double sum = 0.0;
+    for (const v1::FieldReason& field : best.fields()) sum += field.weight();
+    EXPECT_NEAR(sum, best.weight(), 1e-6);
+    EXPECT_FALSE(best.fields().empty());
+  }
+
+  // Explain: two records of one person in different registers.
+  int explained = 0;
+  for (size_t a = 0; a < all_.size() && explained < 5; ++a) {
+    for (size_t b = a + 1; b < all_.size(); ++b) {
+      if (person_[a] != person_[b] || all_[a].source == all_[b].source) {
+        continue;
+      }
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      v1::ExplainRequest request;
+      request.mutable_left()->set_source(all_[a].source);
+      request.mutable_left()->set_source_record_id(all_[a].source_record_id);
+      request.mutable_right()->set_source(all_[b].source);
+      request.mutable_right()->set_source_record_id(all_[b].source_record_id);
+      v1::ExplainResponse response;
+      ASSERT_TRUE(clients->linkage->Explain(&context, request, &response).ok());
+      double sum = 0.0;
+      for (const v1::FieldReason& field : response.fields()) {
+        sum += field.weight();
+      }
+      EXPECT_NEAR(sum, response.total_weight(), 1e-6);
+      EXPECT_EQ(response.fields_size(), 7);  // the default comparisons
+      v1::Entity ea, eb;
+      ASSERT_TRUE(GetEntity(*clients, all_[a], &ea).ok());
+      ASSERT_TRUE(GetEntity(*clients, all_[b], &eb).ok());
+      EXPECT_EQ(response.same_entity(), ea.entity_id() == eb.entity_id());
+      ++explained;
+      break;
+    }
+  }
+  EXPECT_EQ(explained, 5);
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ExplainRequest request;
+    request.mutable_left()->set_source("nowhere");
+    request.mutable_left()->set_source_record_id("x");
+    *request.mutable_right() = request.left();
+    v1::ExplainResponse response;
+    EXPECT_EQ(clients->linkage->Explain(&context, request, &response)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+
+  // Estimate over the current entities, in total and by nationality.
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::EstimateRequest request;
+    request.set_by("nationality");
+    v1::EstimateResponse response;
+    const grpc::Status status =
+        clients->estimation->Estimate(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.total().observed(), first.result().entities());
+    EXPECT_GE(response.total().n_hat(), response.total().observed());
+    EXPECT_EQ(response.total().per_source_size(), 3);
+    EXPECT_FALSE(response.total().models().empty());
+    EXPECT_GT(response.strata_size(), 1);
+  }
+
+  // A new batch is resolved as it commits: a second record of a known
+  // person joins that person's entity, a stranger starts a new one.
+  const Record& known = all_[10];
+  v1::Entity known_entity;
+  ASSERT_TRUE(GetEntity(*clients, known, &known_entity).ok());
+  Record again = known;
+  again.source = "late";
+  again.source_record_id = "late-1";
+  Record stranger;
+  stranger.source = "late";
+  stranger.source_record_id = "late-2";
+  stranger.Set(Field::kGivenName, "Qwzrtxq");
+  stranger.Set(Field::kSurname, "Vlkjhgrtov");
+  stranger.Set(Field::kBirthDate, "1911-11-11");
+  SubmitRecords(*clients, "late", "late-b1", {again, stranger});
+  v1::Entity again_entity, stranger_entity;
+  ASSERT_TRUE(GetEntity(*clients, again, &again_entity).ok());
+  ASSERT_TRUE(GetEntity(*clients, stranger, &stranger_entity).ok());
+  EXPECT_EQ(again_entity.entity_id(), known_entity.entity_id());
+  EXPECT_EQ(stranger_entity.members_size(), 1);
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::GetStatusResponse status;
+    ASSERT_TRUE(clients->ingest->GetStatus(&context, {}, &status).ok());
+    EXPECT_EQ(status.entities(), first.result().entities() + 1);
+  }
+
+  // Ids before the second relink, by record.
+  std::map<std::string, v1::Entity> before;
+  for (size_t r = 0; r < all_.size(); r += 7) {
+    ASSERT_TRUE(GetEntity(*clients, all_[r], &before[all_[r].source_record_id +
+                                                     all_[r].source])
+                    .ok());
+  }
+  const v1::Operation second = RelinkAndWait(*clients);
+  ASSERT_EQ(second.state(), v1::Operation::STATE_SUCCEEDED)
+      << second.error_message();
+  EXPECT_EQ(second.result().records(), static_cast<int64_t>(all_.size() + 2));
+  auto check_stable = [&](Clients& c) {
+    int same_members = 0;
+    for (size_t r = 0; r < all_.size(); r += 7) {
+      v1::Entity after;
+      ASSERT_TRUE(GetEntity(c, all_[r], &after).ok());
+      const v1::Entity& old =
+          before[all_[r].source_record_id + all_[r].source];
+      if (Members(old) == Members(after)) {
+        ++same_members;
+        EXPECT_EQ(old.entity_id(), after.entity_id());
+      }
+    }
+    EXPECT_GT(same_members, static_cast<int>(all_.size() / 7 * 9 / 10));
+  };
+  check_stable(*clients);
+
+  // A restart relinks in the background and keeps the ids.
+  clients.reset();
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+  daemon = Daemon::Start(data(), log(1));
+  ASSERT_THAT(daemon, IsOk());
+  clients = std::make_unique<Clients>(**daemon);
+  const absl::Time give_up = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < give_up) {
+    v1::Entity entity;
+    const grpc::Status status = GetEntity(*clients, all_[0], &entity);
+    if (status.ok()) break;
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << status.error_message();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  check_stable(*clients);
+  clients.reset();
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+
+  // The store logged three relinks and holds every record's entity.
+  auto store = store::SqliteStore::Open(data());
+  ASSERT_THAT(store, IsOk());
+  auto state = (*store)->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  ASSERT_TRUE(state->last_relink.has_value());
+  EXPECT_EQ(state->last_relink->relink, 3);
+  EXPECT_EQ(state->assignments, static_cast<int64_t>(all_.size() + 2));
+  EXPECT_GT(state->next_entity, first.result().entities());
+}
+
+}  // namespace
+}  // namespace reckon
