@@ -4,6 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "linkage/ingest/csv_reader.h"
 
@@ -176,7 +178,13 @@ uint64_t PeakMemoryBytes() {
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmHWM:", 0) == 0) {
-      return std::stoull(line.substr(6)) * 1024;  // reported in kB
+      uint64_t kilobytes = 0;  // "VmHWM:   123456 kB"
+      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::string_view(
+                                line.data() + 6, line.size() - 6 - 2)),
+                            &kilobytes)) {
+        return 0;
+      }
+      return kilobytes * 1024;
     }
   }
   return 0;
