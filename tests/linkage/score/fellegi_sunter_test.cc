@@ -118,6 +118,57 @@ TEST(EmTest, RecoversKnownParametersFromExactMixtureCounts) {
   }
 }
 
+// A comparison whose true likelihood ratio is not monotone (level 1 is more
+// match-like than level 0): unconstrained EM recovers it, monotone EM must
+// not, and pools levels 0 and 1 to one ratio instead.
+TEST(EmTest, MonotoneOptionKeepsRatiosOrdered) {
+  FellegiSunterModel truth;
+  truth.comparisons.push_back(Comparison({0.85, 0.10, 0.05}, {0.02, 0.08, 0.90}));
+  truth.comparisons.push_back(Comparison({0.90, 0.10}, {0.10, 0.90}));
+  truth.comparisons.push_back(Comparison({0.20, 0.70, 0.10}, {0.30, 0.20, 0.50}));
+  truth.lambda = 0.2;
+  auto codec = PatternCodec::Create({3, 2, 3});
+  ASSERT_TRUE(codec.ok());
+  std::vector<PatternCount> counts;
+  std::vector<uint8_t> levels(3);
+  for (uint32_t p = 0; p < codec->pattern_space(); ++p) {
+    codec->Decode(p, levels);
+    if (levels[0] == 3 || levels[1] == 2 || levels[2] == 3) continue;
+    double pm = truth.lambda;
+    double pu = 1.0 - truth.lambda;
+    for (size_t c = 0; c < 3; ++c) {
+      pm *= truth.comparisons[c].m[levels[c]];
+      pu *= truth.comparisons[c].u[levels[c]];
+    }
+    counts.push_back({p, static_cast<uint64_t>(std::llround((pm + pu) * 1e9))});
+  }
+  EmOptions options;
+  options.max_iterations = 3000;
+  options.tolerance = 1e-10;
+  options.fix_u = true;
+
+  FellegiSunterModel free_model = truth;
+  InitializeM(&free_model);
+  options.monotone = false;
+  ASSERT_TRUE(TrainByEm(*codec, counts, options, &free_model).ok());
+  EXPECT_NEAR(free_model.comparisons[2].m[1], 0.70, 1e-3);
+
+  FellegiSunterModel monotone_model = truth;
+  InitializeM(&monotone_model);
+  options.monotone = true;
+  ASSERT_TRUE(TrainByEm(*codec, counts, options, &monotone_model).ok());
+  for (const ComparisonModel& comparison : monotone_model.comparisons) {
+    for (size_t l = 1; l < comparison.m.size(); ++l) {
+      EXPECT_GE(comparison.m[l - 1] / comparison.u[l - 1] + 1e-9,
+                comparison.m[l] / comparison.u[l])
+          << comparison.name << " level " << l;
+    }
+  }
+  // Levels 0 and 1 of the third comparison are pooled to one ratio.
+  const ComparisonModel& pooled = monotone_model.comparisons[2];
+  EXPECT_NEAR(pooled.m[0] / pooled.u[0], pooled.m[1] / pooled.u[1], 1e-9);
+}
+
 TEST(EmTest, MissingLevelsCarryNoEvidence) {
   // One comparison always missing: training must ignore it, not crash, and
   // leave its m at whatever normalization of zero tallies gives (uniform).
