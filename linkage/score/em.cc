@@ -162,14 +162,12 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
         }
         comparison.u = u_tally[c];
       }
-      if (!options.fix_m) {
-        Normalize(&m_tally[c], options.min_probability);
-        if (options.monotone) MakeRatiosMonotone(&m_tally[c], comparison.u);
-        for (size_t l = 0; l < m_tally[c].size(); ++l) {
-          change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
-        }
-        comparison.m = m_tally[c];
+      Normalize(&m_tally[c], options.min_probability);
+      if (options.monotone) MakeRatiosMonotone(&m_tally[c], comparison.u);
+      for (size_t l = 0; l < m_tally[c].size(); ++l) {
+        change = std::max(change, std::abs(m_tally[c][l] - comparison.m[l]));
       }
+      comparison.m = m_tally[c];
     }
     report.iterations = iteration;
     report.log_likelihood = log_likelihood;

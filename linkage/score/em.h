@@ -1,7 +1,9 @@
 // Unsupervised training of a Fellegi-Sunter model by expectation-
-// maximization over comparison patterns (Winkler 1988; Jaro 1989), the way
-// fastLink and Splink train: u is taken from random pairs and held fixed,
-// m and the match share lambda are estimated from the candidate pairs.
+// maximization over comparison patterns (Winkler 1988; Jaro 1989). u
+// starts from random pairs and is either held there (fix_u, as Splink does)
+// or estimated along with m and the match share lambda; ordered levels can
+// be held to non-increasing likelihood ratios (monotone), and Dirichlet
+// priors keep levels the pairs barely show meaningful.
 //
 // Training runs on the counts of distinct patterns, not on pairs, so its
 // cost does not grow with the number of pairs; counts summed over data
@@ -23,8 +25,6 @@ struct EmOptions {
   double tolerance = 1e-6;
   // Keep u as given (from random pairs). When false, u is estimated too.
   bool fix_u = false;
-  // Keep m as given; only u (unless fix_u) and lambda are estimated.
-  bool fix_m = false;
   // Floor for every probability, so no level is ever impossible.
   double min_probability = 1e-6;
   // Dirichlet priors, as pseudo-pairs: `u_prior_share` of the pairs spread
