@@ -1,50 +1,56 @@
 #include "linkage/base/utf8.h"
 
-#include <cstdint>
-
 namespace reckon {
+
+bool DecodeUtf8(const unsigned char* bytes, size_t size, size_t* pos,
+                char32_t* code_point) {
+  const unsigned char lead = bytes[*pos];
+  if (lead < 0x80) {
+    *code_point = lead;
+    ++*pos;
+    return true;
+  }
+  size_t length = 0;
+  char32_t value = 0;
+  char32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    value = lead & 0x1Fu;
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    value = lead & 0x0Fu;
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    value = lead & 0x07u;
+    minimum = 0x10000;
+  } else {
+    return false;
+  }
+  if (size - *pos < length) return false;
+  for (size_t k = 1; k < length; ++k) {
+    const unsigned char continuation = bytes[*pos + k];
+    if ((continuation & 0xC0) != 0x80) return false;
+    value = (value << 6) | (continuation & 0x3Fu);
+  }
+  if (value < minimum || value > 0x10FFFF ||
+      (value >= 0xD800 && value <= 0xDFFF)) {
+    return false;
+  }
+  *code_point = value;
+  *pos += length;
+  return true;
+}
 
 size_t FindInvalidUtf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length = 0;
-    uint32_t code_point = 0;
-    uint32_t minimum = 0;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1Fu;
-      minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0Fu;
-      minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07u;
-      minimum = 0x10000;
-    } else {
-      return i;
-    }
-    if (n - i < length) return i;
-    for (size_t k = 1; k < length; ++k) {
-      const unsigned char continuation = bytes[i + k];
-      if ((continuation & 0xC0) != 0x80) return i;
-      code_point = (code_point << 6) | (continuation & 0x3Fu);
-    }
-    if (code_point < minimum || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return i;
-    }
-    i += length;
+  size_t pos = 0;
+  char32_t code_point = 0;
+  while (pos < text.size()) {
+    if (!DecodeUtf8(bytes, text.size(), &pos, &code_point)) return pos;
   }
-  return n;
+  return text.size();
 }
 
 size_t FindControlCharacter(std::string_view text) {

@@ -9,6 +9,13 @@
 
 namespace reckon {
 
+// Decodes the UTF-8 sequence that starts at `bytes[*pos]`. On success sets
+// `*code_point`, advances `*pos` past the sequence and returns true. Returns
+// false, leaving both untouched, for a malformed, truncated, overlong or
+// surrogate sequence or one past U+10FFFF. REQUIRES: *pos < size.
+bool DecodeUtf8(const unsigned char* bytes, size_t size, size_t* pos,
+                char32_t* code_point);
+
 // Returns the byte offset of the first invalid UTF-8 sequence in `text`
 // (overlong forms, surrogates and code points past U+10FFFF are invalid), or
 // `text.size()` if the whole text is valid.

@@ -23,7 +23,7 @@ using CommandFn = int (*)(const std::vector<std::string>& args);
 struct Command {
   std::string_view name;
   std::string_view summary;
-  CommandFn run;  // nullptr while the command is not built yet
+  CommandFn run;
 };
 
 int RunLink(const std::vector<std::string>& args);

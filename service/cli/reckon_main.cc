@@ -18,8 +18,7 @@ void PrintUsage(std::ostream& out) {
   for (const reckon::service::Command& command : reckon::service::Commands()) {
     std::string name(command.name);
     name.resize(12, ' ');
-    out << "  " << name << command.summary
-        << (command.run == nullptr ? " (not built yet)" : "") << "\n";
+    out << "  " << name << command.summary << "\n";
   }
   out << "\n'reckon COMMAND --help' describes a command's arguments.\n";
 }
@@ -45,10 +44,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   for (const reckon::service::Command& command : reckon::service::Commands()) {
     if (command.name != name) continue;
-    if (command.run == nullptr) {
-      std::cerr << "reckon " << name << ": not built yet in this version\n";
-      return reckon::service::kExitFailure;
-    }
     return command.run(args);
   }
   std::cerr << "reckon: unknown command \"" << name << "\"\n\n";

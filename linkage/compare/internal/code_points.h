@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "linkage/base/utf8.h"
+
 namespace reckon::internal {
 
 // True when every byte of `text` is below 0x80.
@@ -32,46 +34,9 @@ inline bool IsAscii(std::string_view text) {
 // input still compares byte by byte instead of failing.
 inline char32_t DecodeOne(const unsigned char* bytes, size_t size,
                           size_t* pos) {
-  const unsigned char lead = bytes[*pos];
-  if (lead < 0x80) {
-    ++*pos;
-    return lead;
-  }
-  size_t length = 0;
   char32_t code_point = 0;
-  char32_t minimum = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1Fu;
-    minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0Fu;
-    minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07u;
-    minimum = 0x10000;
-  }
-  if (length == 0 || size - *pos < length) {
-    ++*pos;
-    return 0xDC00 + lead;
-  }
-  for (size_t k = 1; k < length; ++k) {
-    const unsigned char next = bytes[*pos + k];
-    if ((next & 0xC0) != 0x80) {
-      ++*pos;
-      return 0xDC00 + lead;
-    }
-    code_point = (code_point << 6) | (next & 0x3Fu);
-  }
-  if (code_point < minimum || code_point > 0x10FFFF ||
-      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    ++*pos;
-    return 0xDC00 + lead;
-  }
-  *pos += length;
-  return code_point;
+  if (DecodeUtf8(bytes, size, pos, &code_point)) return code_point;
+  return 0xDC00 + bytes[(*pos)++];
 }
 
 // The code points of a UTF-8 string, on the stack when there are few.
