@@ -47,7 +47,12 @@ absl::StatusOr<BlockIndex> BlockIndex::Build(size_t num_records,
     const size_t size = end - start;
     KeyKindStats& stats = index.report_.per_kind[entries[start].kind];
     const uint64_t pairs = static_cast<uint64_t>(size) * (size - 1) / 2;
-    if (size > options.max_block_size) {
+    const uint16_t kind = entries[start].kind;
+    const size_t cap = kind < options.max_block_size_per_kind.size() &&
+                               options.max_block_size_per_kind[kind] != 0
+                           ? options.max_block_size_per_kind[kind]
+                           : options.max_block_size;
+    if (size > cap) {
       ++stats.oversized_blocks;
       stats.records_in_oversized += size;
       ++index.report_.oversized_blocks;
@@ -103,6 +108,27 @@ bool BlockIndex::IsFirstSharedBlock(uint32_t a, uint32_t b,
     }
   }
   return false;
+}
+
+uint64_t BlockIndex::SharedKinds(uint32_t a, uint32_t b) const {
+  const std::span<const uint32_t> blocks_a = BlocksOf(a);
+  const std::span<const uint32_t> blocks_b = BlocksOf(b);
+  uint64_t kinds = 0;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < blocks_a.size() && j < blocks_b.size()) {
+    if (blocks_a[i] == blocks_b[j]) {
+      const uint16_t kind = block_kinds_[blocks_a[i]];
+      if (kind < 64) kinds |= uint64_t{1} << kind;
+      ++i;
+      ++j;
+    } else if (blocks_a[i] < blocks_b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return kinds;
 }
 
 }  // namespace reckon

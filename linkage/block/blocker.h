@@ -45,6 +45,8 @@ struct KeyEntry {
 struct BlockerOptions {
   // Blocks with more records than this are dropped (and reported).
   size_t max_block_size = 1000;
+  // Per kind, a cap replacing max_block_size (0 or absent: max_block_size).
+  std::vector<size_t> max_block_size_per_kind;
 };
 
 struct KeyKindStats {
@@ -93,6 +95,9 @@ class BlockIndex {
   // True if `block` is the lowest kept block that `a` and `b` share: the
   // one block that emits the pair.
   bool IsFirstSharedBlock(uint32_t a, uint32_t b, uint32_t block) const;
+  // The kinds of the kept blocks `a` and `b` share, as bits (kind k is bit
+  // k; kinds of 64 and above are not reported).
+  uint64_t SharedKinds(uint32_t a, uint32_t b) const;
 
   const BlockingReport& report() const { return report_; }
 
@@ -145,6 +150,62 @@ absl::Status ForEachCandidatePair(const BlockIndex& index,
         }
       });
   if (stop.load()) return CheckContinue(exec, "blocking");
+  return absl::OkStatus();
+}
+
+// Calls `emit(locals.local(), a, b, block)` for a random sample of the pairs
+// within kept blocks: each block of s records gives about
+// s(s-1)/2 * `share` pairs (randomly rounded), drawn with replacement, so
+// every within-block pair is equally likely to be drawn. Pairs shared by
+// several blocks may be drawn more than once, and `accept(a, b)` filters as
+// in ForEachCandidatePair. Deterministic for a given `seed`, whatever the
+// thread count: each block draws from its own generator.
+template <typename Local, typename Accept, typename Emit>
+absl::Status ForEachSampledPair(const BlockIndex& index, double share,
+                                uint64_t seed,
+                                tbb::enumerable_thread_specific<Local>& locals,
+                                const Accept& accept, const Emit& emit,
+                                const ExecOptions& exec) {
+  // SplitMix64: small, fast and good enough to pick pairs.
+  auto next = [](uint64_t* state) {
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::atomic<bool> stop{false};
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, index.num_blocks(), 64),
+      [&](const tbb::blocked_range<size_t>& range) {
+        if (stop.load(std::memory_order_relaxed)) return;
+        if (!CheckContinue(exec, "sampling training pairs").ok()) {
+          stop.store(true, std::memory_order_relaxed);
+          return;
+        }
+        Local& local = locals.local();
+        for (size_t block = range.begin(); block != range.end(); ++block) {
+          const std::span<const uint32_t> members = index.Members(block);
+          const auto size = static_cast<uint64_t>(members.size());
+          uint64_t state = seed ^ (0xa0761d6478bd642fULL * (block + 1));
+          const double expected =
+              static_cast<double>(size * (size - 1) / 2) * share;
+          auto draws = static_cast<uint64_t>(expected);
+          const double fraction = expected - static_cast<double>(draws);
+          if (static_cast<double>(next(&state) >> 11) * 0x1.0p-53 < fraction) {
+            ++draws;
+          }
+          for (uint64_t d = 0; d < draws; ++d) {
+            const uint64_t i = next(&state) % size;
+            uint64_t j = next(&state) % (size - 1);
+            if (j >= i) ++j;  // a record other than i, uniformly
+            const uint32_t a = std::min(members[i], members[j]);
+            const uint32_t b = std::max(members[i], members[j]);
+            if (!accept(a, b)) continue;
+            emit(local, a, b, static_cast<uint32_t>(block));
+          }
+        }
+      });
+  if (stop.load()) return CheckContinue(exec, "sampling training pairs");
   return absl::OkStatus();
 }
 

@@ -21,9 +21,13 @@ DateLevel CompareDates(const PartialDate& a, const PartialDate& b) {
     return a.month == b.month ? DateLevel::kSameYearMonth
                               : DateLevel::kMonthDiffers;
   }
-  if (complete && a.month == b.month && a.day == b.day &&
-      (a.year - b.year == 1 || b.year - a.year == 1)) {
-    return DateLevel::kYearOffByOne;
+  const bool year_off_by_one = a.year - b.year == 1 || b.year - a.year == 1;
+  if (year_off_by_one && a.month != 0 && a.month == b.month) {
+    if (complete) {
+      if (a.day == b.day) return DateLevel::kYearOffByOne;
+    } else {
+      return DateLevel::kYearOffByOneSameMonth;
+    }
   }
   return DateLevel::kDifferent;
 }
@@ -35,6 +39,7 @@ std::string_view DateLevelName(DateLevel level) {
     case DateLevel::kYearOffByOne: return "year_off_by_one";
     case DateLevel::kSameYearMonth: return "same_year_month";
     case DateLevel::kSameYear: return "same_year";
+    case DateLevel::kYearOffByOneSameMonth: return "year_off_by_one_same_month";
     case DateLevel::kDayDiffers: return "day_differs";
     case DateLevel::kMonthDiffers: return "month_differs";
     case DateLevel::kDifferent: return "different";

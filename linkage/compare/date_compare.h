@@ -30,6 +30,10 @@ enum class DateLevel : uint8_t {
   // Same year, and at least one side does not know the month
   // (1985 vs 1985-03-12, 1985 vs 1985): consistent, less precise.
   kSameYear,
+  // Years one apart, same month, and at least one side does not know the
+  // day (1985-03 vs 1986-03-12): a wrong year in a register that records
+  // only the month. Weaker than kYearOffByOne, whose day agrees too.
+  kYearOffByOneSameMonth,
   // Both complete, same year and month, different days (1985-03-12 vs
   // 1985-03-15): a typo in the day, or two different people.
   kDayDiffers,
@@ -41,7 +45,7 @@ enum class DateLevel : uint8_t {
   kMissing,
 };
 
-inline constexpr int kDateLevelCount = 9;
+inline constexpr int kDateLevelCount = 10;
 
 // Returns the level of `a` against `b`; symmetric. O(1).
 // REQUIRES: each date is empty or as ParseDate makes them (a known day

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
-#include <span>
 #include <string_view>
-#include <span>
 #include <vector>
 
 #include "linkage/compare/internal/code_points.h"
@@ -59,25 +58,29 @@ UnitSimilarities Measure(std::span<const std::string_view> a,
   s.single.assign(s.n * s.m, 0.0);
   s.joined_b.assign(s.n * s.m, kNoJoin);
   s.joined_a.assign(s.n * s.m, kNoJoin);
+  // Plain calls rather than CachedJaroWinkler: names have a few tokens, so
+  // a cached query (a 2.5 KB table cleared, a copy decoded) is asked too few
+  // times to pay for itself. Both give the same values.
   std::vector<std::string> b_pairs;
   for (size_t j = 0; j + 1 < s.m; ++j) {
     b_pairs.push_back(std::string(b[j]) + std::string(b[j + 1]));
   }
+  std::string a_pair;
   for (size_t i = 0; i < s.n; ++i) {
-    const CachedJaroWinkler scorer(a[i], prefix_scale);
     for (size_t j = 0; j < s.m; ++j) {
-      s.single[i * s.m + j] = scorer.Similarity(b[j]);
+      s.single[i * s.m + j] = JaroWinkler(a[i], b[j], 0.0, prefix_scale);
       if (j + 1 < s.m &&
           JoinAllowed(s.len_b[j] + s.len_b[j + 1], s.len_a[i])) {
-        s.joined_b[i * s.m + j] = scorer.Similarity(b_pairs[j]);
+        s.joined_b[i * s.m + j] =
+            JaroWinkler(a[i], b_pairs[j], 0.0, prefix_scale);
       }
     }
     if (i + 1 < s.n) {
-      const CachedJaroWinkler joined(std::string(a[i]) + std::string(a[i + 1]),
-                                     prefix_scale);
+      a_pair.assign(a[i]);
+      a_pair.append(a[i + 1]);
       for (size_t j = 0; j < s.m; ++j) {
         if (JoinAllowed(s.len_a[i] + s.len_a[i + 1], s.len_b[j])) {
-          s.joined_a[i * s.m + j] = joined.Similarity(b[j]);
+          s.joined_a[i * s.m + j] = JaroWinkler(a_pair, b[j], 0.0, prefix_scale);
         }
       }
     }

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "linkage/cluster/union_find.h"
 #include "linkage/estimate/internal/random_variates.h"
+#include "linkage/estimate/partition_sampler.h"
 #include "tbb/blocked_range.h"
 #include "tbb/parallel_for.h"
 
@@ -46,18 +47,14 @@ StratumCoder MakeCoder(const LinkedRecords& link, size_t attribute) {
   return coder;
 }
 
-ClusteredHistories Cluster(const LinkedRecords& link,
-                           const std::vector<uint8_t>& keep,
-                           const StratumCoder* coder) {
+// Histories of the clustering in which record r belongs to the cluster
+// labelled root[r] (a record index; records sharing a label are one cluster).
+ClusteredHistories FromRoots(const LinkedRecords& link,
+                             const std::vector<uint32_t>& root,
+                             const StratumCoder* coder) {
   const size_t records = link.num_records();
-  UnionFind sets(records);
-  for (size_t i = 0; i < link.pairs.size(); ++i) {
-    if (keep[i]) sets.Union(link.pairs[i].a, link.pairs[i].b);
-  }
-  std::vector<uint32_t> root(records);
   std::vector<uint32_t> masks(records, 0);
   for (size_t r = 0; r < records; ++r) {
-    root[r] = sets.Find(static_cast<uint32_t>(r));
     masks[root[r]] |= uint32_t{1} << link.record_source[r];
   }
   ClusteredHistories out;
@@ -106,6 +103,19 @@ ClusteredHistories Cluster(const LinkedRecords& link,
     out.strata.emplace(label, std::move(by_value[slot]));
   }
   return out;
+}
+
+ClusteredHistories Cluster(const LinkedRecords& link,
+                           const std::vector<uint8_t>& keep,
+                           const StratumCoder* coder) {
+  const size_t records = link.num_records();
+  UnionFind sets(records);
+  for (size_t i = 0; i < link.pairs.size(); ++i) {
+    if (keep[i]) sets.Union(link.pairs[i].a, link.pairs[i].b);
+  }
+  std::vector<uint32_t> root(records);
+  for (size_t r = 0; r < records; ++r) root[r] = sets.Find(static_cast<uint32_t>(r));
+  return FromRoots(link, root, coder);
 }
 
 // Regularized incomplete beta I_x(a, b) by Lentz's continued fraction.
@@ -285,19 +295,35 @@ absl::StatusOr<LinkageUncertainty> RedrawLinkage(
   if (attribute.has_value()) coder = MakeCoder(link, *attribute);
   const auto m = static_cast<size_t>(options.redraws);
   std::vector<ClusteredHistories> draws(m);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, m),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      for (size_t d = range.begin(); d != range.end(); ++d) {
-                        estimate_internal::Rng rng(
-                            estimate_internal::MixSeed(options.seed, d));
-                        std::vector<uint8_t> keep(link.pairs.size());
-                        for (size_t i = 0; i < keep.size(); ++i) {
-                          keep[i] = rng.Uniform() < link.pairs[i].probability;
+  PartitionSamplerStats stats;
+  if (options.joint) {
+    PartitionSamplerOptions sampler = options.sampler;
+    sampler.seed = options.seed;
+    absl::StatusOr<std::vector<std::vector<uint32_t>>> partitions =
+        SampleClusterings(link, options.redraws, sampler, exec, &stats);
+    if (!partitions.ok()) return partitions.status();
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, m),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        for (size_t d = range.begin(); d != range.end(); ++d) {
+                          draws[d] = FromRoots(link, (*partitions)[d],
+                                               coder ? &*coder : nullptr);
                         }
-                        draws[d] = Cluster(link, keep,
-                                           coder ? &*coder : nullptr);
-                      }
-                    });
+                      });
+  } else {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, m),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        for (size_t d = range.begin(); d != range.end(); ++d) {
+                          estimate_internal::Rng rng(
+                              estimate_internal::MixSeed(options.seed, d));
+                          std::vector<uint8_t> keep(link.pairs.size());
+                          for (size_t i = 0; i < keep.size(); ++i) {
+                            keep[i] = rng.Uniform() < link.pairs[i].probability;
+                          }
+                          draws[d] = Cluster(link, keep,
+                                             coder ? &*coder : nullptr);
+                        }
+                      });
+  }
   if (absl::Status s = CheckContinue(exec, "estimate: linkage redraws"); !s.ok()) {
     return s;
   }
@@ -346,6 +372,7 @@ absl::StatusOr<LinkageUncertainty> RedrawLinkage(
     (tasks[t].label.empty() ? total : strata[tasks[t].label])
         .push_back(*std::move(results[t]));
   }
+  out.restricted_records = stats.restricted_records;
   out.total = CombineRedraws(total);
   for (auto& [label, estimates] : strata) {
     RubinSummary summary = CombineRedraws(estimates);

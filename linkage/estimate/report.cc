@@ -1,5 +1,6 @@
 #include "linkage/estimate/report.h"
 
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <map>
@@ -10,11 +11,86 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "tbb/blocked_range.h"
 #include "tbb/parallel_for.h"
 
 namespace reckon {
+
+namespace {
+
+// Whether the stratifying field depends on which register saw a person:
+// compares, for every two registers with at least 30 entities seen by that
+// register alone, the distribution of the field's values (unknown counted
+// as a value) among those entities. A total variation distance above 0.5
+// means the field is recorded or spelled differently by register (sector
+// only in the labour register, a region in Cyrillic in one register and
+// Latin in another), so a person's stratum depends on their capture history
+// and the strata's estimates are biased. Returns a note, or "".
+std::string StratumFieldCheck(const LinkedRecords& link, size_t attribute,
+                              const std::string& field) {
+  const std::vector<uint32_t> masks = link.EntityMasks();
+  const std::vector<std::string> strata = link.EntityStrata(attribute);
+  const size_t k = link.sources.size();
+  std::vector<std::map<std::string, double>> values(k);
+  std::vector<double> totals(k, 0.0);
+  for (size_t e = 0; e < masks.size(); ++e) {
+    const uint32_t mask = masks[e];
+    if (mask == 0 || (mask & (mask - 1)) != 0) continue;  // not one register
+    size_t s = 0;
+    while (((mask >> s) & 1u) == 0) ++s;
+    if (s >= k) continue;
+    values[s][strata[e]] += 1.0;
+    totals[s] += 1.0;
+  }
+  double worst = 0.0;
+  size_t worst_a = 0;
+  size_t worst_b = 0;
+  for (size_t a = 0; a < k; ++a) {
+    for (size_t b = a + 1; b < k; ++b) {
+      if (totals[a] < 30.0 || totals[b] < 30.0) continue;
+      double distance = 0.0;
+      for (const auto& [value, count] : values[a]) {
+        auto it = values[b].find(value);
+        const double other = it == values[b].end() ? 0.0 : it->second / totals[b];
+        distance += std::abs(count / totals[a] - other);
+      }
+      for (const auto& [value, count] : values[b]) {
+        if (!values[a].contains(value)) distance += count / totals[b];
+      }
+      distance /= 2.0;
+      if (distance > worst) {
+        worst = distance;
+        worst_a = a;
+        worst_b = b;
+      }
+    }
+  }
+  if (worst <= 0.5) return "";
+  auto top = [&](size_t s) {
+    std::string best;
+    double most = -1.0;
+    for (const auto& [value, count] : values[s]) {
+      if (count > most) {
+        most = count;
+        best = value;
+      }
+    }
+    return absl::StrCat("\"", best, "\" for ", link.sources[s]);
+  };
+  return absl::StrFormat(
+      "--by %s: the field depends on which register saw a person (among "
+      "people seen by one register only, the values differ by %.0f%% "
+      "between %s and %s; most common %s, %s): it is recorded or spelled "
+      "differently by register, so each stratum's estimate is biased and "
+      "the sum of strata is not to be trusted; stratify on a field every "
+      "register records the same way",
+      field, 100.0 * worst, link.sources[worst_a], link.sources[worst_b],
+      top(worst_a), top(worst_b));
+}
+
+}  // namespace
 
 LinkageOptions LinkReportOptions::DefaultRedrawOptions() {
   LinkageOptions options;
@@ -114,6 +190,10 @@ absl::StatusOr<LinkReport> EstimateFromLinkedRecords(
       parts.emplace_back(s.label, &s.estimate);
     }
     report.stratified = SumStrata(parts);
+    if (std::string note = StratumFieldCheck(link, *attribute, *options.by);
+        !note.empty()) {
+      report.notes.push_back(std::move(note));
+    }
   }
   // Linkage uncertainty.
   if (options.linkage_uncertainty && !link.pairs.empty()) {
@@ -121,6 +201,14 @@ absl::StatusOr<LinkReport> EstimateFromLinkedRecords(
         RedrawLinkage(link, attribute, options.linkage, exec);
     if (!redraws.ok()) return redraws.status();
     report.total.linkage = redraws->total;
+    if (redraws->restricted_records > 0) {
+      report.notes.push_back(absl::StrCat(
+          redraws->restricted_records,
+          " records lie in candidate-pair components larger than ",
+          options.linkage.sampler.max_component_records,
+          " records: their redraws only split given entities, never merge "
+          "them, so the linkage term may be too narrow there"));
+    }
     std::tie(report.total.ci_low, report.total.ci_high) =
         LinkageAdjustedInterval(report.total.estimate, redraws->total);
     for (StratumReport& s : report.strata) {

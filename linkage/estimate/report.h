@@ -7,7 +7,11 @@
 // The reported interval is the given clustering's interval widened by the
 // between-redraw spread (LinkageAdjustedInterval); without candidate pairs
 // it is the given clustering's interval and a note says linkage error is
-// not included.
+// not included. Another note warns when the stratifying field depends on
+// which register saw a person (recorded by some registers only, or spelled
+// per register): among people seen by one register only, its value
+// distributions differ by a total variation distance above 0.5 between two
+// registers with 30 or more such people. Such strata are biased.
 #ifndef RECKON_LINKAGE_ESTIMATE_REPORT_H_
 #define RECKON_LINKAGE_ESTIMATE_REPORT_H_
 

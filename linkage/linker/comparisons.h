@@ -16,6 +16,12 @@
 namespace reckon {
 
 // Thread-safe: Level and the other const methods may run concurrently.
+//
+// Cost: the name comparators intern each record's token lists when made
+// (MakeComparators) and memoize the levels of list pairs per thread (a
+// 256 KiB table per thread that calls Level, kept for the thread's life),
+// so a pair whose names were met before costs a few integer comparisons.
+// Memoized and computed levels are the same, whatever the threads.
 class FieldComparator {
  public:
   virtual ~FieldComparator() = default;

@@ -26,6 +26,12 @@ bool FieldRef::IsNameField() const {
          field == Field::kPatronymic || field == Field::kFullName;
 }
 
+// Caps on the blocks of keys that grow with the registers. A person has at
+// most a dozen records, so a larger block is mostly namesakes; the keys
+// that only add recall (one name, or a birth month) get the smaller cap.
+constexpr size_t kNamesakeBlockCap = 40;
+constexpr size_t kRecallKeyBlockCap = 16;
+
 LinkerConfig DefaultLinkerConfig() {
   LinkerConfig config;
   auto comparison = [](std::string name, Field field, ComparatorKind kind,
@@ -60,26 +66,62 @@ LinkerConfig DefaultLinkerConfig() {
                                         KeyTransform::kSkeletonPair};
   const FieldRef birth_date = FieldRef::Of(Field::kBirthDate);
   config.blocking_keys = {
-      // Both names agree (in either order), same birth year.
-      {"name_code_pair_birth_year",
-       {name_code_pairs, {birth_date, KeyTransform::kYear}}},
+      // Both names agree (in either order), same birth year and month: a
+      // wrong day, or a register that records only the month.
+      {"name_code_pair_birth_year_month",
+       {name_code_pairs, {birth_date, KeyTransform::kYearMonth}}},
       // Vowel-less spellings (Persian romanizations) meet their vowelled
       // forms through consonant skeletons.
-      {"name_skeleton_pair_birth_year",
-       {name_skeleton_pairs, {birth_date, KeyTransform::kYear}}},
+      {"name_skeleton_pair_birth_year_month",
+       {name_skeleton_pairs, {birth_date, KeyTransform::kYearMonth}}},
+      // Same names and year, for a wrong month, day and month exchanged, or
+      // a register that records only the year. Capped: in a large register
+      // one common name pair and a year ("wang wei", 1980) hold hundreds.
+      {"name_code_pair_birth_year",
+       {name_code_pairs, {birth_date, KeyTransform::kYear}},
+       /*train=*/true,
+       /*training_only=*/false,
+       /*max_block_size=*/kNamesakeBlockCap},
       // One name garbled or missing: the other name and the date.
       {"name_code_birth_date", {name_codes, {birth_date, KeyTransform::kExact}}},
+      // Capped: in a national register one common name and a birth month
+      // ("mehmet", 1980-03) hold dozens of records.
       {"name_code_birth_year_month",
-       {name_codes, {birth_date, KeyTransform::kYearMonth}}},
+       {name_codes, {birth_date, KeyTransform::kYearMonth}},
+       /*train=*/true,
+       /*training_only=*/false,
+       /*max_block_size=*/kRecallKeyBlockCap},
       {"passport", {{FieldRef::Of(Field::kPassportNo), KeyTransform::kExact}}},
+      // Both names garbled. Capped: registers fill unknown birth dates
+      // with 1 January, whose blocks are large and say nothing.
       {"birth_date_nationality",
        {{birth_date, KeyTransform::kExact},
-        {FieldRef::Of(Field::kNationality), KeyTransform::kExact}}},
+        {FieldRef::Of(Field::kNationality), KeyTransform::kExact}},
+       /*train=*/true,
+       /*training_only=*/false,
+       /*max_block_size=*/kNamesakeBlockCap},
       // Meets records whose birth years disagree (a typo, or off by one).
       // Recall only: its many namesakes would mislead training.
       {"name_code_pair_birth_month",
        {name_code_pairs, {birth_date, KeyTransform::kMonth}},
-       /*train=*/false},
+       /*train=*/false,
+       /*training_only=*/false,
+       /*max_block_size=*/kRecallKeyBlockCap},
+      // Records without a birth date meet those with the same names.
+      {"name_code_pair_no_birth_date",
+       {name_code_pairs},
+       /*train=*/false,
+       /*training_only=*/false,
+       /*max_block_size=*/kNamesakeBlockCap,
+       /*when_missing=*/birth_date},
+      // Training only: both names, any birth date. Every key above fixes
+      // part of the birth date, so without this one training would never
+      // see a match whose birth year is wrong, and would learn that a
+      // wrong year rules a match out.
+      {"name_code_pair_training",
+       {name_code_pairs},
+       /*train=*/true,
+       /*training_only=*/true},
   };
   return config;
 }
@@ -127,10 +169,31 @@ absl::Status ValidateLinkerConfig(const LinkerConfig& config) {
     }
   }
   names.clear();
+  // The keys a pair shares are counted as 32 bits beside its pattern.
+  if (config.blocking_keys.size() > 32) {
+    return absl::InvalidArgumentError("config: more than 32 blocking keys");
+  }
+  bool any_candidate_key = false;
   for (const BlockingKeySpec& key : config.blocking_keys) {
     if (key.name.empty() || !names.insert(key.name).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           "config: blocking key \"", key.name, "\" is unnamed or repeated"));
+    }
+    if (key.when_missing.has_value() && (key.train || key.training_only)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: blocking key \"", key.name,
+          "\" pairs only records missing a field: it cannot be trained on"));
+    }
+    if (key.training_only && !key.train) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: blocking key \"", key.name,
+          "\" is training_only but not trained on"));
+    }
+    any_candidate_key = any_candidate_key || !key.training_only;
+    if (key.max_block_size == 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: blocking key \"", key.name,
+          "\": max_block_size must be 0 (the default) or at least 2"));
     }
     if (key.parts.empty()) {
       return absl::InvalidArgumentError(
@@ -152,6 +215,10 @@ absl::Status ValidateLinkerConfig(const LinkerConfig& config) {
             "config: blocking key \"", key.name, "\": prefix needs a length"));
       }
     }
+  }
+  if (!any_candidate_key) {
+    return absl::InvalidArgumentError(
+        "config: every blocking key is training_only: none finds candidates");
   }
   if (config.max_block_size < 2) {
     return absl::InvalidArgumentError("config: max_block_size must be at least 2");

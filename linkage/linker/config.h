@@ -84,6 +84,20 @@ struct BlockingKeySpec {
   // for recall (same names, any birth year) should not: its many namesakes
   // would teach EM that "same name" is what a match looks like.
   bool train = true;
+  // A key used only to find training pairs, never candidates: its blocks may
+  // be large (same names, any birth date) since only a sample of their pairs
+  // is compared. Such a key lets EM see matches whose birth dates disagree,
+  // which keys fixing the birth year hide.
+  bool training_only = false;
+  // Blocks of this key with more records are dropped (0: the config's
+  // max_block_size). Broad keys that only add recall (one name and a birth
+  // month) get a small cap, so that as registers grow their blocks of
+  // namesakes are dropped rather than compared in full.
+  size_t max_block_size = 0;
+  // When set, the key pairs only records of which at least one lacks this
+  // field: a fallback for records every other key misses (no birth date),
+  // too broad to pair everyone. Not trained on.
+  std::optional<FieldRef> when_missing;
 };
 
 enum class LinkMode { kDedupeAndLink, kLinkOnly, kDedupeOnly };
@@ -93,6 +107,11 @@ struct LinkerConfig {
   std::vector<BlockingKeySpec> blocking_keys;
   LinkMode mode = LinkMode::kDedupeAndLink;
   size_t max_block_size = 1000;
+  // The cap on key `k`'s blocks: its own max_block_size, else the above.
+  size_t MaxBlockSize(size_t k) const {
+    const size_t own = blocking_keys[k].max_block_size;
+    return own != 0 ? own : max_block_size;
+  }
   // Link pairs whose match weight reaches this. Unset: the weight at which
   // the match probability reaches `link_probability`.
   std::optional<double> link_threshold;
@@ -114,6 +133,10 @@ struct LinkerConfig {
   // Random pairs drawn to estimate u, at most (small inputs draw
   // max(200,000, 20 per record)).
   size_t u_sample_pairs = 1'000'000;
+  // Pairs sampled from the blocks of training-only keys, at most; and the
+  // largest such block sampled from (larger ones are skipped).
+  size_t training_sample_pairs = 2'000'000;
+  size_t max_training_block_size = 50'000;
   uint64_t seed = 20240611;
   // Pairs with at least this match probability are returned in the result
   // (for audit and linkage-uncertainty estimates).

@@ -164,13 +164,68 @@ std::vector<std::string> KeyPartValues(const PreparedRecords& prepared,
 
 namespace {
 
+// Part values of one record, computed once per distinct part: the default
+// keys share their name and date parts, and computing a part allocates.
+class PartCache {
+ public:
+  explicit PartCache(const LinkerConfig& config) {
+    for (const BlockingKeySpec& key : config.blocking_keys) {
+      for (const KeyPartSpec& part : key.parts) {
+        bool known = false;
+        for (const KeyPartSpec* seen : parts_) {
+          known = known || SamePart(*seen, part);
+        }
+        if (!known) parts_.push_back(&part);
+      }
+    }
+    values_.resize(parts_.size());
+    done_.resize(parts_.size());
+  }
+
+  void Reset() { std::fill(done_.begin(), done_.end(), false); }
+
+  const std::vector<std::string>& Values(const PreparedRecords& prepared,
+                                         size_t record,
+                                         const KeyPartSpec& part) {
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      if (!SamePart(*parts_[i], part)) continue;
+      if (!done_[i]) {
+        values_[i] = KeyPartValues(prepared, record, part);
+        done_[i] = true;
+      }
+      return values_[i];
+    }
+    // A part of no key in the config (not expected): uncached.
+    uncached_ = KeyPartValues(prepared, record, part);
+    return uncached_;
+  }
+
+ private:
+  static bool SamePart(const KeyPartSpec& x, const KeyPartSpec& y) {
+    return x.transform == y.transform && x.length == y.length &&
+           x.field.kind == y.field.kind && x.field.field == y.field.field &&
+           x.field.column == y.field.column;
+  }
+
+  std::vector<const KeyPartSpec*> parts_;
+  std::vector<std::vector<std::string>> values_;
+  std::vector<bool> done_;
+  std::vector<std::string> uncached_;
+};
+
 // Every combination of one value per part, joined, up to the cap.
 std::vector<std::string> KeyValues(const PreparedRecords& prepared,
-                                   size_t record, const BlockingKeySpec& key) {
+                                   size_t record, const BlockingKeySpec& key,
+                                   PartCache* cache = nullptr) {
   std::vector<std::string> combos = {""};
   for (size_t p = 0; p < key.parts.size(); ++p) {
-    const std::vector<std::string> values =
-        KeyPartValues(prepared, record, key.parts[p]);
+    std::vector<std::string> computed;
+    if (cache == nullptr) {
+      computed = KeyPartValues(prepared, record, key.parts[p]);
+    }
+    const std::vector<std::string>& values =
+        cache == nullptr ? computed
+                         : cache->Values(prepared, record, key.parts[p]);
     if (values.empty()) return {};
     std::vector<std::string> next;
     for (const std::string& prefix : combos) {
@@ -192,6 +247,7 @@ std::vector<std::pair<std::string, std::string>> RecordKeys(
     const PreparedRecords& prepared, size_t record, const LinkerConfig& config) {
   std::vector<std::pair<std::string, std::string>> keys;
   for (const BlockingKeySpec& key : config.blocking_keys) {
+    if (key.training_only) continue;
     for (std::string& value : KeyValues(prepared, record, key)) {
       std::replace(value.begin(), value.end(), kPartSeparator, '|');
       keys.emplace_back(key.name, std::move(value));
@@ -202,17 +258,25 @@ std::vector<std::pair<std::string, std::string>> RecordKeys(
 
 absl::StatusOr<std::vector<KeyEntry>> MakeKeyEntries(
     const PreparedRecords& prepared, const LinkerConfig& config,
-    const ExecOptions& exec) {
+    const ExecOptions& exec, KeyUse use) {
   constexpr size_t kChunk = 4096;
+  auto wanted = [use](const BlockingKeySpec& key) {
+    if (key.training_only) return use == KeyUse::kTrainingOnly;
+    if (key.when_missing.has_value()) return use == KeyUse::kWhenMissing;
+    return use == KeyUse::kCandidates;
+  };
   const size_t chunks = (prepared.size + kChunk - 1) / kChunk;
   std::vector<std::vector<KeyEntry>> per_chunk(chunks);
   tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
     std::vector<KeyEntry>& out = per_chunk[chunk];
+    PartCache cache(config);
     const size_t end = std::min(prepared.size, (chunk + 1) * kChunk);
     for (size_t r = chunk * kChunk; r < end; ++r) {
+      cache.Reset();
       for (size_t k = 0; k < config.blocking_keys.size(); ++k) {
+        if (!wanted(config.blocking_keys[k])) continue;
         for (const std::string& value :
-             KeyValues(prepared, r, config.blocking_keys[k])) {
+             KeyValues(prepared, r, config.blocking_keys[k], &cache)) {
           out.push_back({KeyHash(k, value), static_cast<uint32_t>(r),
                          static_cast<uint16_t>(k)});
         }

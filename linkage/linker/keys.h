@@ -27,15 +27,22 @@ uint64_t StableHash(std::string_view text, uint64_t seed = 0);
 std::vector<std::string> KeyPartValues(const PreparedRecords& prepared,
                                        size_t record, const KeyPartSpec& part);
 
-// Every key of `record` as (key name, value), for explanations.
+// Every candidate key (not training-only) of `record` as (key name, value),
+// for explanations.
 std::vector<std::pair<std::string, std::string>> RecordKeys(
     const PreparedRecords& prepared, size_t record, const LinkerConfig& config);
 
-// Key entries of all records, ready for BlockIndex::Build (kind = index of
-// the key in config.blocking_keys). Deterministic; parallel over records.
+// Which keys MakeKeyEntries makes entries for: candidate keys (neither
+// training-only nor conditional on a missing field), training-only keys,
+// or keys conditional on a missing field (BlockingKeySpec::when_missing).
+enum class KeyUse { kCandidates, kTrainingOnly, kWhenMissing };
+
+// Key entries of all records for the keys of `use`, ready for
+// BlockIndex::Build (kind = index of the key in config.blocking_keys).
+// Deterministic; parallel over records.
 absl::StatusOr<std::vector<KeyEntry>> MakeKeyEntries(
     const PreparedRecords& prepared, const LinkerConfig& config,
-    const ExecOptions& exec);
+    const ExecOptions& exec, KeyUse use = KeyUse::kCandidates);
 
 // The hash of key `kind` with value `value`, as used in the entries.
 uint64_t KeyHash(size_t kind, std::string_view value);

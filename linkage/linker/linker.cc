@@ -119,6 +119,121 @@ std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
   return SortedCounts(total);
 }
 
+// Pattern counts of the training-only keys' pairs (TrainingCounts::per_key
+// at those keys; the rest left empty): all their pairs when there are few,
+// else a sample of about config.training_sample_pairs spread over the keys'
+// blocks in proportion to their pairs. Their block statistics go to
+// `report`.
+absl::StatusOr<TrainingCounts> SampleTrainingOnlyKeys(
+    const PreparedRecords& data, const PatternMaker& maker,
+    const LinkerConfig& config, const ExecOptions& exec,
+    BlockingReport* report) {
+  const size_t n_keys = config.blocking_keys.size();
+  TrainingCounts result;
+  result.per_key.resize(n_keys);
+  RECKON_ASSIGN_OR_RETURN(
+      std::vector<KeyEntry> entries,
+      MakeKeyEntries(data, config, exec, KeyUse::kTrainingOnly));
+  if (entries.empty()) return result;
+  BlockerOptions options;
+  options.max_block_size = config.max_training_block_size;
+  RECKON_ASSIGN_OR_RETURN(
+      BlockIndex index,
+      BlockIndex::Build(data.size, std::move(entries), n_keys, options, exec));
+  for (size_t k = 0; k < n_keys; ++k) {
+    if (config.blocking_keys[k].training_only) {
+      report->per_kind[k] = index.report().per_kind[k];
+    }
+  }
+  uint64_t block_pairs = 0;
+  for (const KeyKindStats& stats : index.report().per_kind) {
+    block_pairs += stats.pairs_in_blocks;
+  }
+  if (block_pairs == 0) return result;
+  struct Local {
+    std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_key;
+    std::vector<uint8_t> levels;
+  };
+  tbb::enumerable_thread_specific<Local> locals;
+  const auto allowed = [&](uint32_t a, uint32_t b) {
+    return PairAllowed(config.mode, data.source[a], data.source[b]);
+  };
+  const auto count = [&](Local& local, uint32_t a, uint32_t b,
+                         uint32_t block) {
+    if (local.per_key.empty()) local.per_key.resize(n_keys);
+    ++local.per_key[index.BlockKind(block)][maker.Pattern(a, b, &local.levels)];
+  };
+  const double share = static_cast<double>(config.training_sample_pairs) /
+                       static_cast<double>(block_pairs);
+  if (share >= 1.0) {
+    RECKON_RETURN_IF_ERROR(
+        ForEachCandidatePair(index, locals, allowed, count, exec));
+  } else {
+    RECKON_RETURN_IF_ERROR(ForEachSampledPair(index, share, config.seed,
+                                              locals, allowed, count, exec));
+  }
+  std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_key(n_keys);
+  for (const Local& local : locals) {
+    for (size_t k = 0; k < local.per_key.size(); ++k) {
+      for (const auto& [pattern, n] : local.per_key[k]) per_key[k][pattern] += n;
+    }
+  }
+  for (size_t k = 0; k < n_keys; ++k) {
+    if (config.blocking_keys[k].training_only) {
+      result.per_key[k] = SortedCounts(per_key[k]);
+    }
+  }
+  return result;
+}
+
+// Pairs from the keys conditional on a missing field
+// (BlockingKeySpec::when_missing), beyond those the candidate `index`
+// already makes: `emit(local, a, b)` for each pair that `allowed` allows
+// and of which at least one record lacks the field of the first such key
+// the two share. Their block statistics go to `report`.
+template <typename Local, typename Allowed, typename Emit>
+absl::Status AddFallbackPairs(const PreparedRecords& data,
+                              const LinkerConfig& config,
+                              const BlockIndex& index,
+                              const BlockerOptions& options,
+                              const ExecOptions& exec,
+                              tbb::enumerable_thread_specific<Local>& locals,
+                              const Allowed& allowed, const Emit& emit,
+                              BlockingReport* report) {
+  const size_t n_keys = config.blocking_keys.size();
+  RECKON_ASSIGN_OR_RETURN(
+      std::vector<KeyEntry> entries,
+      MakeKeyEntries(data, config, exec, KeyUse::kWhenMissing));
+  if (entries.empty()) return absl::OkStatus();
+  RECKON_ASSIGN_OR_RETURN(
+      BlockIndex fallback,
+      BlockIndex::Build(data.size, std::move(entries), n_keys, options, exec));
+  std::vector<std::vector<bool>> lacks(n_keys);
+  for (size_t k = 0; k < n_keys; ++k) {
+    const BlockingKeySpec& key = config.blocking_keys[k];
+    if (!key.when_missing.has_value()) continue;
+    report->per_kind[k] = fallback.report().per_kind[k];
+    const bool is_date = key.when_missing->kind == FieldRef::Kind::kField &&
+                         key.when_missing->field == Field::kBirthDate;
+    lacks[k].resize(data.size);
+    for (size_t r = 0; r < data.size; ++r) {
+      // An unparseable date counts as missing, as the comparator sees it.
+      lacks[k][r] = is_date ? data.birth_date[r].empty()
+                            : data.Value(*key.when_missing, r).empty();
+    }
+  }
+  return ForEachCandidatePair(
+      fallback, locals,
+      [&](uint32_t a, uint32_t b) {
+        return allowed(a, b) && index.SharedKinds(a, b) == 0;
+      },
+      [&](Local& local, uint32_t a, uint32_t b, uint32_t block) {
+        const std::vector<bool>& missing = lacks[fallback.BlockKind(block)];
+        if (missing[a] || missing[b]) emit(local, a, b);
+      },
+      exec);
+}
+
 template <typename T>
 std::string Majority(std::vector<T>& values) {
   if (values.empty()) return "";
@@ -164,13 +279,62 @@ std::vector<EntityInfo> SettleEntityInfo(const std::vector<Record>& records,
   return info;
 }
 
-double TfAdjustment(const LinkResult& result, size_t c, uint32_t a) {
-  const int64_t term = result.comparators[c]->TermId(a);
-  if (term < 0 || result.term_frequency[c].empty()) return 0.0;
-  const double tf = result.term_frequency[c][static_cast<size_t>(term)];
-  const double u_exact = result.model.comparisons[c].u_random[0];
-  return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
-                    kMaxTfAdjustment);
+// Smoothing of within-nationality term frequencies: as if this many more
+// records of the nationality held values at their global shares, so a
+// nationality with few records does not get extreme frequencies.
+constexpr double kNationalityTfPseudoRecords = 20.0;
+
+// Fills result->term_frequency, nationality_id and
+// nationality_term_frequency.
+void ComputeTermFrequencies(const PreparedRecords& data, LinkResult* result) {
+  absl::flat_hash_map<std::string, uint32_t> nationality_ids;
+  result->nationality_id.assign(data.size, 0);
+  for (uint32_t r = 0; r < data.size; ++r) {
+    if (data.nationality[r].empty()) continue;
+    auto [it, inserted] = nationality_ids.try_emplace(
+        data.nationality[r], static_cast<uint32_t>(nationality_ids.size() + 1));
+    result->nationality_id[r] = it->second;
+  }
+  const size_t n_comparisons = result->comparators.size();
+  result->term_frequency.assign(n_comparisons, {});
+  result->nationality_term_frequency.assign(n_comparisons, {});
+  for (size_t c = 0; c < n_comparisons; ++c) {
+    const FieldComparator& comparator = *result->comparators[c];
+    std::vector<double>& tf = result->term_frequency[c];
+    absl::flat_hash_map<uint64_t, double> counts;
+    std::vector<double> present_by_nationality(nationality_ids.size() + 1, 0.0);
+    uint64_t present = 0;
+    for (uint32_t r = 0; r < data.size; ++r) {
+      const int64_t term = comparator.TermId(r);
+      if (term < 0) continue;
+      if (static_cast<size_t>(term) >= tf.size()) {
+        tf.resize(static_cast<size_t>(term) + 1, 0.0);
+      }
+      tf[static_cast<size_t>(term)] += 1.0;
+      ++present;
+      const uint32_t nationality = result->nationality_id[r];
+      if (nationality != 0) {
+        counts[NationalityTermKey(nationality, term)] += 1.0;
+        present_by_nationality[nationality] += 1.0;
+      }
+    }
+    for (double& value : tf) value /= static_cast<double>(present);
+    if (tf.empty()) continue;
+    absl::flat_hash_map<uint64_t, double>& shares =
+        result->nationality_term_frequency[c];
+    shares.reserve(counts.size());
+    for (uint32_t r = 0; r < data.size; ++r) {
+      const int64_t term = comparator.TermId(r);
+      const uint32_t nationality = result->nationality_id[r];
+      if (term < 0 || nationality == 0) continue;
+      const uint64_t key = NationalityTermKey(nationality, term);
+      if (shares.contains(key)) continue;
+      shares[key] = (counts[key] + kNationalityTfPseudoRecords *
+                                       tf[static_cast<size_t>(term)]) /
+                    (present_by_nationality[nationality] +
+                     kNationalityTfPseudoRecords);
+    }
+  }
 }
 
 // Record pairs the mode allows, over all records (not just candidates).
@@ -192,6 +356,23 @@ double PossiblePairs(const PreparedRecords& data, LinkMode mode) {
 }
 
 }  // namespace
+
+double TermFrequencyAdjustment(const LinkResult& result, size_t c, uint32_t a,
+                               uint32_t b) {
+  if (result.term_frequency[c].empty()) return 0.0;
+  const int64_t term = result.comparators[c]->TermId(a);
+  if (term < 0) return 0.0;
+  double tf = result.term_frequency[c][static_cast<size_t>(term)];
+  const uint32_t nationality = result.nationality_id[a];
+  if (nationality != 0 && nationality == result.nationality_id[b]) {
+    const auto& shares = result.nationality_term_frequency[c];
+    auto it = shares.find(NationalityTermKey(nationality, term));
+    if (it != shares.end()) tf = it->second;
+  }
+  const double u_exact = result.model.comparisons[c].u_random[0];
+  return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
+                    kMaxTfAdjustment);
+}
 
 absl::StatusOr<std::unique_ptr<Linker>> Linker::Create(LinkerConfig config) {
   RECKON_RETURN_IF_ERROR(ValidateLinkerConfig(config));
@@ -244,6 +425,9 @@ absl::StatusOr<LinkResult> Linker::Link(
                           MakeKeyEntries(data, config_, exec));
   BlockerOptions blocker_options;
   blocker_options.max_block_size = config_.max_block_size;
+  for (size_t k = 0; k < config_.blocking_keys.size(); ++k) {
+    blocker_options.max_block_size_per_kind.push_back(config_.MaxBlockSize(k));
+  }
   RECKON_ASSIGN_OR_RETURN(
       BlockIndex index,
       BlockIndex::Build(data.size, std::move(entries),
@@ -252,40 +436,68 @@ absl::StatusOr<LinkResult> Linker::Link(
 
   begin_stage("compare");
   const size_t n_keys = config_.blocking_keys.size();
+  uint64_t trained_keys = 0;  // candidate keys with train = true, as bits
+  for (size_t k = 0; k < n_keys; ++k) {
+    const BlockingKeySpec& key = config_.blocking_keys[k];
+    if (key.train && !key.training_only) trained_keys |= uint64_t{1} << k;
+  }
   struct Local {
     std::vector<CandidatePair> pairs;
-    // Pattern counts per blocking key (the key of the emitting block).
-    std::vector<absl::flat_hash_map<uint32_t, uint64_t>> counts;
+    // Pairs counted by (trained keys they share, as bits) << 32 | pattern:
+    // one count per pair, split into sessions after the pass.
+    absl::flat_hash_map<uint64_t, uint64_t> counts;
     std::vector<uint8_t> levels;
+  };
+  const auto allowed = [&](uint32_t a, uint32_t b) {
+    return PairAllowed(config_.mode, data.source[a], data.source[b]);
   };
   tbb::enumerable_thread_specific<Local> locals;
   RECKON_RETURN_IF_ERROR(ForEachCandidatePair(
-      index, locals,
-      [&](uint32_t a, uint32_t b) {
-        return PairAllowed(config_.mode, data.source[a], data.source[b]);
-      },
-      [&](Local& local, uint32_t a, uint32_t b, uint32_t block) {
+      index, locals, allowed,
+      [&](Local& local, uint32_t a, uint32_t b, uint32_t /*block*/) {
         const uint32_t pattern = maker.Pattern(a, b, &local.levels);
         local.pairs.push_back({a, b, pattern});
-        if (local.counts.empty()) local.counts.resize(n_keys);
-        ++local.counts[index.BlockKind(block)][pattern];
+        const uint64_t shared = index.SharedKinds(a, b) & trained_keys;
+        ++local.counts[(shared << 32) | pattern];
       },
       exec));
+  RECKON_RETURN_IF_ERROR(AddFallbackPairs(
+      data, config_, index, blocker_options, exec, locals, allowed,
+      [&](Local& local, uint32_t a, uint32_t b) {
+        const uint32_t pattern = maker.Pattern(a, b, &local.levels);
+        local.pairs.push_back({a, b, pattern});
+        ++local.counts[pattern];  // shares no trained key
+      },
+      &result.blocking));
+  RECKON_ASSIGN_OR_RETURN(TrainingCounts training_counts,
+                          SampleTrainingOnlyKeys(data, maker, config_, exec,
+                                                 &result.blocking));
   std::vector<CandidatePair> pairs;
-  std::vector<absl::flat_hash_map<uint32_t, uint64_t>> key_counts(n_keys);
   absl::flat_hash_map<uint32_t, uint64_t> pattern_counts;
   {
+    std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_key(n_keys);
+    absl::flat_hash_map<uint32_t, uint64_t> joint;
     size_t total = 0;
     for (const Local& local : locals) total += local.pairs.size();
     pairs.reserve(total);
     for (Local& local : locals) {
       pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
       std::vector<CandidatePair>().swap(local.pairs);
-      for (size_t k = 0; k < local.counts.size(); ++k) {
-        for (const auto& [pattern, count] : local.counts[k]) {
-          key_counts[k][pattern] += count;
-          pattern_counts[pattern] += count;
+      for (const auto& [key, count] : local.counts) {
+        const auto pattern = static_cast<uint32_t>(key);
+        const uint64_t shared = key >> 32;
+        pattern_counts[pattern] += count;
+        if (shared == 0) continue;
+        joint[pattern] += count;
+        for (uint64_t bits = shared; bits != 0; bits &= bits - 1) {
+          per_key[static_cast<size_t>(__builtin_ctzll(bits))][pattern] += count;
         }
+      }
+    }
+    training_counts.joint = SortedCounts(joint);
+    for (size_t k = 0; k < n_keys; ++k) {
+      if (!config_.blocking_keys[k].training_only) {
+        training_counts.per_key[k] = SortedCounts(per_key[k]);
       }
     }
   }
@@ -308,43 +520,16 @@ absl::StatusOr<LinkResult> Linker::Link(
   }
   SetUFromRandomPairs(codec, SampleRandomPairs(data, maker, config_),
                       &result.model);
-  InitializeM(&result.model);
-  // m by EM on the pairs of the training keys. u is free during training:
-  // it soaks up how non-matches look among blocked pairs (agreeing on names
-  // far more than random pairs), so that m describes true matches only.
-  // Keys that only widen the net (same names, any birth year) stay out of
-  // training, where their crowd of namesakes would pull EM towards "same
-  // name" as its match class; monotone ratios (EmOptions) guard the same.
-  {
-    absl::flat_hash_map<uint32_t, uint64_t> training_counts;
-    for (size_t k = 0; k < n_keys; ++k) {
-      if (!config_.blocking_keys[k].train) continue;
-      for (const auto& [pattern, count] : key_counts[k]) {
-        training_counts[pattern] += count;
-      }
-    }
-    std::vector<PatternCount> training = SortedCounts(training_counts);
-    if (training.empty()) training = counts;
-    TrainingSession session;
-    session.name = "training keys";
-    for (const PatternCount& entry : training) session.pairs += entry.count;
-    result.model.lambda = 0.1;
-    EmOptions options = config_.em;
-    options.u_prior_share = 0.01;
-    options.m_prior_pairs = 1.0;
-    RECKON_ASSIGN_OR_RETURN(session.em,
-                            TrainByEm(codec, training, options, &result.model));
-    session.lambda = result.model.lambda;
-    result.training.push_back(std::move(session));
-  }
+  if (training_counts.joint.empty()) training_counts.joint = counts;
+  RECKON_ASSIGN_OR_RETURN(
+      result.training,
+      TrainModel(config_, codec, training_counts, &result.model));
   // Scoring treats a pair as if drawn at random from all pairs: u from
-  // random pairs, and lambda the chance that two random records match
-  // (Splink's formulation). Blocking then only decides which pairs are
-  // looked at, never how their agreement is weighed, so a pair found
-  // through its surname weighs its surname agreement in full.
-  for (ComparisonModel& comparison : result.model.comparisons) {
-    comparison.u = comparison.u_random;
-  }
+  // random pairs (TrainModel leaves u there), and lambda the chance that
+  // two random records match (Splink's formulation). Blocking then only
+  // decides which pairs are looked at, never how their agreement is
+  // weighed, so a pair found through its surname weighs its surname
+  // agreement in full.
   result.model.lambda = EstimateRandomPairLambda(
       codec, counts, PossiblePairs(data, config_.mode), result.model);
   result.random_pair_lambda = result.model.lambda;
@@ -355,21 +540,7 @@ absl::StatusOr<LinkResult> Linker::Link(
 
   begin_stage("score");
   // Term frequencies: the share of records holding each exact value.
-  result.term_frequency.resize(result.comparators.size());
-  for (size_t c = 0; c < result.comparators.size(); ++c) {
-    std::vector<double>& tf = result.term_frequency[c];
-    uint64_t present = 0;
-    for (uint32_t r = 0; r < data.size; ++r) {
-      const int64_t term = result.comparators[c]->TermId(r);
-      if (term < 0) continue;
-      if (static_cast<size_t>(term) >= tf.size()) {
-        tf.resize(static_cast<size_t>(term) + 1, 0.0);
-      }
-      tf[static_cast<size_t>(term)] += 1.0;
-      ++present;
-    }
-    for (double& value : tf) value /= static_cast<double>(present);
-  }
+  ComputeTermFrequencies(data, &result);
   absl::flat_hash_map<uint32_t, double> pattern_weight;
   for (const PatternCount& entry : counts) {
     pattern_weight[entry.pattern] =
@@ -388,7 +559,7 @@ absl::StatusOr<LinkResult> Linker::Link(
           double weight = pattern_weight.find(pair.pattern)->second;
           for (size_t c : tf_comparisons) {
             if (codec.Level(pair.pattern, c) == 0) {
-              const double tf_adj = TfAdjustment(result, c, pair.a);
+              const double tf_adj = TermFrequencyAdjustment(result, c, pair.a, pair.b);
               weight += tf_adj;
             }
           }
@@ -439,7 +610,7 @@ absl::StatusOr<LinkResult> Linker::Link(
       const uint8_t level = result.comparators[c]->Level(a, b);
       weight += level_weights[c][level];
       if (level == 0 && !result.term_frequency[c].empty()) {
-        weight += TfAdjustment(result, c, a);
+        weight += TermFrequencyAdjustment(result, c, a, b);
       }
     }
     return weight;
@@ -505,7 +676,7 @@ PairExplanation Linker::Explain(const LinkResult& result, uint32_t a,
                            : "missing";
     field.weight = result.model.comparisons[c].Weight(field.level);
     if (field.level == 0) {
-      field.tf_adjustment = TfAdjustment(result, c, a);
+      field.tf_adjustment = TermFrequencyAdjustment(result, c, a, b);
       field.weight += field.tf_adjustment;
     }
     explanation.weight += field.weight;

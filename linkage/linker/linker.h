@@ -2,7 +2,8 @@
 // sources and returns entities, in stages that each can be timed:
 //   prepare  -> normalize names, parse dates, code sex and nationality
 //   block    -> blocking keys, capped blocks, the union of candidate pairs
-//   train    -> u from random pairs, m and lambda by EM on pattern counts
+//   train    -> u from random pairs, m by EM on pattern counts in sessions
+//               per blocking key (training.h), lambda from all candidates
 //   score    -> match weight and probability of every candidate pair, with
 //               term-frequency adjustment for exact name agreement
 //   cluster  -> entities from links above the threshold, guarded
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "linkage/base/exec.h"
 #include "linkage/base/record.h"
@@ -29,6 +31,7 @@
 #include "linkage/linker/comparisons.h"
 #include "linkage/linker/config.h"
 #include "linkage/linker/prepared.h"
+#include "linkage/linker/training.h"
 #include "linkage/normalize/name_forms.h"
 #include "linkage/score/em.h"
 #include "linkage/score/fellegi_sunter.h"
@@ -40,14 +43,6 @@ struct ScoredPair {
   uint32_t b = 0;
   double weight = 0.0;
   double probability = 0.0;
-};
-
-// An EM training run over a set of candidate pairs.
-struct TrainingSession {
-  std::string name;
-  uint64_t pairs = 0;
-  double lambda = 0.0;  // match share among these pairs
-  EmReport em;
 };
 
 struct StageSeconds {
@@ -109,7 +104,27 @@ struct LinkResult {
   // Term frequencies of exact-agreement values per comparison (empty when
   // not adjusted), indexed by FieldComparator::TermId.
   std::vector<std::vector<double>> term_frequency;
+  // The same within each nationality (smoothed towards the global share),
+  // keyed by NationalityTermKey; used when both records give the same
+  // nationality. Names and nationality go together ("Mehmet" is common
+  // among Turks, rare otherwise), so among two Turks agreeing on Mehmet is
+  // weaker evidence than the global share says.
+  std::vector<absl::flat_hash_map<uint64_t, double>> nationality_term_frequency;
+  // Per record: an id of its nationality, 0 when unknown.
+  std::vector<uint32_t> nationality_id;
 };
+
+inline uint64_t NationalityTermKey(uint32_t nationality, int64_t term) {
+  return (uint64_t{nationality} << 40) ^ static_cast<uint64_t>(term);
+}
+
+// The term-frequency adjustment of comparison `c` when records `a` and `b`
+// of `result` agree exactly on it: log2(u_exact / tf) of their shared
+// value, bounded to +-6 bits; tf is the value's share among records of the
+// pair's nationality when both give the same one, else among all records.
+// 0 when the comparison is not adjusted.
+double TermFrequencyAdjustment(const LinkResult& result, size_t c, uint32_t a,
+                               uint32_t b);
 
 // Immutable after Create; Link may run concurrently from several threads.
 class Linker {

@@ -5,14 +5,17 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "linkage/base/status_macros.h"
 #include "linkage/cluster/union_find.h"
 #include "linkage/linker/keys.h"
 #include "tbb/blocked_range.h"
+#include "tbb/enumerable_thread_specific.h"
 #include "tbb/parallel_for.h"
 #include "tbb/parallel_sort.h"
+#include "tbb/task_arena.h"
 
 namespace reckon {
 namespace {
@@ -44,6 +47,12 @@ std::string TermText(bool is_name, const std::string& described) {
   return absl::StrJoin(tokens, " ");
 }
 
+// The key of a value's share within a nationality.
+std::string NationalityTermText(const std::string& nationality,
+                                const std::string& term_text) {
+  return absl::StrCat(nationality, "\x1f", term_text);
+}
+
 // Copies records of prepared sets into one scratch set (or into the index),
 // interning tokens by text. Codes come from whichever side has them: a
 // token first seen as a patronymic carries none, as in a joint preparation.
@@ -66,13 +75,40 @@ class RecordCopier {
     to_->sex.push_back(from.sex[r]);
     to_->nationality.push_back(from.nationality[r]);
     to_->passport.push_back(from.passport[r]);
-    for (auto& [name, column] : to_->strings) {
-      auto it = from.strings.find(name);
-      column.push_back(it == from.strings.end() ? std::string()
-                                                : it->second[r]);
+    if (!to_->strings.empty()) {
+      if (columns_from_ != &from) MatchColumns(from);
+      for (const auto& [source, target] : columns_) {
+        target->push_back(source == nullptr ? std::string() : (*source)[r]);
+      }
     }
     ++to_->size;
     return number;
+  }
+
+  // Hints the cache about record `r` of `from` ahead of its Append: an
+  // index record is far from the last one copied, and each of its columns
+  // is a cache miss otherwise. Stage 1 (further ahead): the columns;
+  // stage 2: the name tokens' texts and codes (whose ids stage 1 fetched).
+  static void PrefetchColumns(const PreparedRecords& from, size_t r) {
+    for (const NameColumn* column : {&from.given_name, &from.surname,
+                                     &from.patronymic, &from.full_name}) {
+      __builtin_prefetch(column->Tokens(r).data());
+    }
+    __builtin_prefetch(&from.birth_date[r]);
+    __builtin_prefetch(&from.sex[r]);
+    __builtin_prefetch(&from.nationality[r]);
+    __builtin_prefetch(&from.passport[r]);
+    __builtin_prefetch(&from.source[r]);
+  }
+  static void PrefetchTokens(const PreparedRecords& from, size_t r) {
+    for (const NameColumn* column : {&from.given_name, &from.surname,
+                                     &from.patronymic, &from.full_name}) {
+      for (uint32_t id : column->Tokens(r)) {
+        __builtin_prefetch(&from.tokens.text(id));
+        __builtin_prefetch(&from.tokens.phonetic(id));
+        __builtin_prefetch(&from.tokens.skeleton(id));
+      }
+    }
   }
 
   // Token ids added to the target's table by the copies so far.
@@ -100,9 +136,24 @@ class RecordCopier {
     column->Append(buffer_);
   }
 
+  // Pairs each string column of the target with `from`'s (or none).
+  void MatchColumns(const PreparedRecords& from) {
+    columns_.clear();
+    for (auto& [name, column] : to_->strings) {
+      auto it = from.strings.find(name);
+      columns_.emplace_back(it == from.strings.end() ? nullptr : &it->second,
+                            &column);
+    }
+    columns_from_ = &from;
+  }
+
   const PreparedRecords* index_;
   const absl::flat_hash_map<std::string, uint32_t>* index_ids_;
   PreparedRecords* to_;
+  const PreparedRecords* columns_from_ = nullptr;
+  std::vector<std::pair<const std::vector<std::string>*,
+                        std::vector<std::string>*>>
+      columns_;
   std::vector<uint32_t> buffer_;
   std::vector<uint32_t> new_tokens_;
 };
@@ -132,30 +183,70 @@ std::vector<KeyEntry> SortedDistinct(std::vector<KeyEntry> entries) {
 }  // namespace
 
 struct Resolver::Candidates {
-  // (record of the prepared set, index record), sorted and distinct.
-  std::vector<std::pair<uint32_t, uint32_t>> external;
+  // Per record of the prepared set: the index records it is compared with,
+  // ascending.
+  std::vector<std::vector<uint32_t>> external;
   // (i, j), i < j, both of the prepared set; sorted and distinct.
   std::vector<std::pair<uint32_t, uint32_t>> internal;
-  // Distinct index records of `external`, ascending.
-  std::vector<uint32_t> index_records;
 };
 
-Resolver::Resolver(const Linker& linker, LinkResult result)
-    : linker_(linker), result_(std::move(result)) {}
+struct Resolver::Scratch {
+  PreparedRecords set;
+  std::vector<std::unique_ptr<FieldComparator>> cmp;
+  uint32_t begin = 0;        // first record of the prepared set copied
+  uint32_t first_index = 0;  // scratch number of index_records[0]
+  std::vector<uint32_t> index_records;  // ascending
+
+  // The scratch numbers of prepared record `p` and of an index record.
+  uint32_t Own(uint32_t p) const { return p - begin; }
+  uint32_t Of(uint32_t index_record) const {
+    const auto position = std::lower_bound(index_records.begin(),
+                                           index_records.end(), index_record) -
+                          index_records.begin();
+    return first_index + static_cast<uint32_t>(position);
+  }
+};
+
+size_t PendingBatch::joining() const {
+  return static_cast<size_t>(
+      std::count_if(joins_.begin(), joins_.end(),
+                    [](int64_t entity) { return entity >= 0; }));
+}
+
+Resolver::Resolver(const Linker& linker, LinkResult result,
+                   const ResolverOptions& options)
+    : linker_(linker), options_(options), result_(std::move(result)) {}
 
 absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
-    const Linker& linker, LinkResult result, const ExecOptions& exec) {
+    const Linker& linker, LinkResult result, const ExecOptions& exec,
+    const ResolverOptions& options) {
   if (result.prepared == nullptr ||
       result.comparators.size() != linker.config().comparisons.size()) {
     return absl::InvalidArgumentError(
         "resolver: the link result does not come from this linker");
   }
-  std::unique_ptr<Resolver> resolver(new Resolver(linker, std::move(result)));
+  std::unique_ptr<Resolver> resolver(
+      new Resolver(linker, std::move(result), options));
   Resolver& r = *resolver;
   const PreparedRecords& data = *r.result_.prepared;
   const LinkerConfig& config = linker.config();
+  r.linked_sources_ = data.source_names;
   r.linked_records_ = data.size;
+  // Room for records added before the next relink, so that CommitBatch
+  // (under the caller's exclusive lock) rarely grows the columns.
+  const size_t room = data.size + std::max<size_t>(data.size / 4, 4096);
+  r.entity_.reserve(room);
   r.entity_ = r.result_.entity;
+  {
+    PreparedRecords& columns = *r.result_.prepared;
+    columns.source.reserve(room);
+    columns.birth_date.reserve(room);
+    columns.sex.reserve(room);
+    columns.nationality.reserve(room);
+    columns.passport.reserve(room);
+    for (auto& [name, column] : columns.strings) column.reserve(room);
+  }
+  r.added_keys_.reserve(2 * (room - data.size));
   r.num_entities_ = r.result_.clustering.entities;
   for (uint32_t e : r.entity_) {
     r.num_entities_ = std::max<size_t>(r.num_entities_, size_t{e} + 1);
@@ -189,7 +280,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
     }
     r.key_hashes_.push_back(entries[start].hash);
     r.key_sizes_.push_back(static_cast<uint32_t>(end - start));
-    if (end - start < config.max_block_size) {
+    if (end - start < config.MaxBlockSize(entries[start].kind)) {
       for (size_t i = start; i < end; ++i) {
         r.key_members_.push_back(entries[i].record);
       }
@@ -202,6 +293,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
   // Term frequencies by value text, from the link's term ids.
   const size_t comparisons = r.result_.comparators.size();
   r.term_frequency_.resize(comparisons);
+  r.nationality_frequency_.resize(comparisons);
   r.unseen_frequency_.assign(comparisons, 0.0);
   for (size_t c = 0; c < comparisons; ++c) {
     r.is_name_comparison_.push_back(config.comparisons[c].kind ==
@@ -228,6 +320,24 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
           TermText(r.is_name_comparison_[c], comparator.Describe(record)),
           tf[t]);
     }
+    // Shares within a nationality, by nationality and value text.
+    if (c < r.result_.nationality_term_frequency.size() &&
+        !r.result_.nationality_term_frequency[c].empty() &&
+        r.result_.nationality_id.size() == data.size) {
+      const auto& shares = r.result_.nationality_term_frequency[c];
+      for (uint32_t record = 0; record < data.size; ++record) {
+        const int64_t term = comparator.TermId(record);
+        const uint32_t nationality = r.result_.nationality_id[record];
+        if (term < 0 || nationality == 0) continue;
+        auto share = shares.find(NationalityTermKey(nationality, term));
+        if (share == shares.end()) continue;
+        r.nationality_frequency_[c].try_emplace(
+            NationalityTermText(
+                data.nationality[record],
+                TermText(r.is_name_comparison_[c], comparator.Describe(record))),
+            share->second);
+      }
+    }
     r.unseen_frequency_[c] =
         present == 0 ? 1.0 : 1.0 / static_cast<double>(present);
   }
@@ -236,7 +346,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
 }
 
 Resolver::Candidates Resolver::FindCandidates(
-    const PreparedRecords& prepared, const std::vector<KeyEntry>& entries,
+    const PreparedRecords& prepared, const std::vector<KeyEntry>& sorted,
     bool within, bool apply_mode) const {
   const PreparedRecords& index = *result_.prepared;
   const LinkerConfig& config = linker_.config();
@@ -245,97 +355,227 @@ Resolver::Candidates Resolver::FindCandidates(
     if (!apply_mode || a >= known_sources || b >= known_sources) return true;
     return PairAllowed(config.mode, a, b);
   };
+  const size_t m = prepared.size;
   Candidates out;
-  const std::vector<KeyEntry> sorted = SortedDistinct(entries);
-  std::vector<uint32_t> members;
+  out.external.resize(m);
+
+  // The usable blocks (those that with the set's records stay within the
+  // linker's cap), and which records of the set are in each.
+  struct Block {
+    const uint32_t* members = nullptr;  // linked records
+    size_t count = 0;
+    const std::vector<uint32_t>* added = nullptr;  // added records
+    uint32_t total = 0;
+  };
+  std::vector<Block> blocks;
+  std::vector<std::pair<uint32_t, uint32_t>> record_blocks;  // (record, block)
   for (size_t start = 0; start < sorted.size();) {
     size_t end = start + 1;
     while (end < sorted.size() && sorted[end].hash == sorted[start].hash) {
       ++end;
     }
     const uint64_t hash = sorted[start].hash;
-    members.clear();
+    Block block;
     size_t total = end - start;
     auto base = std::lower_bound(key_hashes_.begin(), key_hashes_.end(), hash);
     if (base != key_hashes_.end() && *base == hash) {
       const auto k = static_cast<size_t>(base - key_hashes_.begin());
       total += key_sizes_[k];
-      members.insert(members.end(), key_members_.begin() + static_cast<std::ptrdiff_t>(key_offsets_[k]),
-                     key_members_.begin() + static_cast<std::ptrdiff_t>(key_offsets_[k + 1]));
+      block.members = key_members_.data() + key_offsets_[k];
+      block.count = key_offsets_[k + 1] - key_offsets_[k];
     }
     if (auto added = added_keys_.find(hash); added != added_keys_.end()) {
       total += added->second.size();
-      members.insert(members.end(), added->second.begin(),
-                     added->second.end());
+      block.added = &added->second;
     }
     // The same cap as the linker's: a block grown past it is dropped.
-    if (total <= config.max_block_size) {
+    if (total <= config.MaxBlockSize(sorted[start].kind)) {
+      block.total = static_cast<uint32_t>(total);
+      const auto b = static_cast<uint32_t>(blocks.size());
+      blocks.push_back(block);
       for (size_t i = start; i < end; ++i) {
         const uint32_t a = sorted[i].record;
-        for (uint32_t r : members) {
-          if (allowed(prepared.source[a], index.source[r])) {
-            out.external.emplace_back(a, r);
-          }
-        }
+        record_blocks.emplace_back(a, b);
         if (!within) continue;
         for (size_t j = i + 1; j < end; ++j) {
-          const uint32_t b = sorted[j].record;
-          if (allowed(prepared.source[a], prepared.source[b])) {
-            out.internal.emplace_back(std::min(a, b), std::max(a, b));
+          const uint32_t c = sorted[j].record;
+          if (allowed(prepared.source[a], prepared.source[c])) {
+            out.internal.emplace_back(std::min(a, c), std::max(a, c));
           }
         }
       }
     }
     start = end;
   }
-  std::sort(out.external.begin(), out.external.end());
-  out.external.erase(std::unique(out.external.begin(), out.external.end()),
-                     out.external.end());
   std::sort(out.internal.begin(), out.internal.end());
   out.internal.erase(std::unique(out.internal.begin(), out.internal.end()),
                      out.internal.end());
-  out.index_records.reserve(out.external.size());
-  for (const auto& [a, r] : out.external) out.index_records.push_back(r);
-  std::sort(out.index_records.begin(), out.index_records.end());
-  out.index_records.erase(
-      std::unique(out.index_records.begin(), out.index_records.end()),
-      out.index_records.end());
+  std::sort(record_blocks.begin(), record_blocks.end());
+  std::vector<size_t> first(m + 1, 0);
+  for (const auto& [a, b] : record_blocks) ++first[a + 1];
+  for (size_t a = 0; a < m; ++a) first[a + 1] += first[a];
+
+  // Per record: every index record met, with how many key values it shares
+  // and the smallest block it is met in; the best `cap` of them.
+  struct Met {
+    uint32_t record;
+    uint32_t shared;
+    uint32_t smallest;
+  };
+  struct Buffers {
+    std::vector<Met> hits;
+    std::vector<Met> met;
+  };
+  tbb::enumerable_thread_specific<Buffers> buffers;
+  const size_t cap = options_.max_records_per_probe;
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, m, 8),
+      [&](const tbb::blocked_range<size_t>& range) {
+        Buffers& local = buffers.local();
+        for (size_t a = range.begin(); a != range.end(); ++a) {
+          std::vector<Met>& hits = local.hits;
+          hits.clear();
+          const uint16_t source = prepared.source[a];
+          for (size_t i = first[a]; i < first[a + 1]; ++i) {
+            const Block& block = blocks[record_blocks[i].second];
+            for (size_t j = 0; j < block.count; ++j) {
+              const uint32_t r = block.members[j];
+              if (allowed(source, index.source[r])) {
+                hits.push_back({r, 1, block.total});
+              }
+            }
+            if (block.added == nullptr) continue;
+            for (uint32_t r : *block.added) {
+              if (allowed(source, index.source[r])) {
+                hits.push_back({r, 1, block.total});
+              }
+            }
+          }
+          std::sort(hits.begin(), hits.end(),
+                    [](const Met& x, const Met& y) { return x.record < y.record; });
+          std::vector<Met>& met = local.met;
+          met.clear();
+          for (const Met& hit : hits) {
+            if (!met.empty() && met.back().record == hit.record) {
+              ++met.back().shared;
+              met.back().smallest = std::min(met.back().smallest, hit.smallest);
+            } else {
+              met.push_back(hit);
+            }
+          }
+          if (cap > 0 && met.size() > cap) {
+            std::nth_element(
+                met.begin(), met.begin() + static_cast<std::ptrdiff_t>(cap),
+                met.end(), [](const Met& x, const Met& y) {
+                  if (x.shared != y.shared) return x.shared > y.shared;
+                  if (x.smallest != y.smallest) return x.smallest < y.smallest;
+                  return x.record < y.record;
+                });
+            met.resize(cap);
+            std::sort(met.begin(), met.end(), [](const Met& x, const Met& y) {
+              return x.record < y.record;
+            });
+          }
+          std::vector<uint32_t>& list = out.external[a];
+          list.reserve(met.size());
+          for (const Met& x : met) list.push_back(x.record);
+        }
+      });
   return out;
 }
 
-double Resolver::TfAdjustment(size_t c, const FieldComparator& comparator,
-                              uint32_t record) const {
-  if (term_frequency_[c].empty() && unseen_frequency_[c] == 0.0) return 0.0;
-  if (comparator.TermId(record) < 0) return 0.0;
+absl::Status Resolver::MakeScratch(const PreparedRecords& from, uint32_t begin,
+                                   uint32_t end,
+                                   std::vector<uint32_t> index_records,
+                                   Scratch* scratch) const {
+  const PreparedRecords& index = *result_.prepared;
+  scratch->set = EmptyLike(index, from.source_names);
+  scratch->begin = begin;
+  scratch->first_index = end - begin;
+  RecordCopier copier(&index, &token_ids_, &scratch->set);
+  for (uint32_t p = begin; p < end; ++p) copier.Append(from, p);
+  constexpr size_t kColumnsAhead = 16;
+  constexpr size_t kTokensAhead = 8;
+  const size_t n = index_records.size();
+  for (size_t i = 0; i < std::min(n, kColumnsAhead); ++i) {
+    RecordCopier::PrefetchColumns(index, index_records[i]);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kColumnsAhead < n) {
+      RecordCopier::PrefetchColumns(index, index_records[i + kColumnsAhead]);
+    }
+    if (i + kTokensAhead < n) {
+      RecordCopier::PrefetchTokens(index, index_records[i + kTokensAhead]);
+    }
+    copier.Append(index, index_records[i]);
+  }
+  scratch->index_records = std::move(index_records);
+  RECKON_ASSIGN_OR_RETURN(scratch->cmp,
+                          MakeComparators(linker_.config(), scratch->set));
+  return absl::OkStatus();
+}
+
+void Resolver::TfAdjustment(size_t c, const FieldComparator& comparator,
+                            const PreparedRecords& set, uint32_t record,
+                            double* global, double* same_nationality) const {
+  *global = 0.0;
+  *same_nationality = 0.0;
+  if (term_frequency_[c].empty() && unseen_frequency_[c] == 0.0) return;
+  if (comparator.TermId(record) < 0) return;
   const std::string text =
       TermText(is_name_comparison_[c], comparator.Describe(record));
   auto it = term_frequency_[c].find(text);
   const double tf = it == term_frequency_[c].end() ? unseen_frequency_[c]
                                                    : it->second;
+  // As the linker's TermFrequencyAdjustment: the value's share among
+  // records of the pair's nationality when both give the same one.
+  double tf_nationality = tf;
+  if (!set.nationality[record].empty() && !nationality_frequency_[c].empty()) {
+    auto share = nationality_frequency_[c].find(
+        NationalityTermText(set.nationality[record], text));
+    if (share != nationality_frequency_[c].end()) tf_nationality = share->second;
+  }
   const double u_exact = result_.model.comparisons[c].u_random[0];
-  return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
-                    kMaxTfAdjustment);
+  *global = std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
+                       kMaxTfAdjustment);
+  *same_nationality = std::clamp(std::log2(u_exact / tf_nationality),
+                                 -kMaxTfAdjustment, kMaxTfAdjustment);
+}
+
+void Resolver::TfAdjustments(const Scratch& scratch, uint32_t a,
+                             double* out) const {
+  const size_t tfs = tf_comparisons_.size();
+  for (size_t k = 0; k < tfs; ++k) {
+    const size_t c = tf_comparisons_[k];
+    TfAdjustment(c, *scratch.cmp[c], scratch.set, a, &out[k], &out[tfs + k]);
+  }
 }
 
 double Resolver::PairWeight(
-    const std::vector<std::unique_ptr<FieldComparator>>& cmp, uint32_t a,
-    uint32_t b) const {
-  // Summed in the linker's order: the pattern weight, then the adjustments.
+    const std::vector<std::unique_ptr<FieldComparator>>& cmp,
+    const PreparedRecords& set, uint32_t a, uint32_t b,
+    const double* tf_a) const {
+  // Summed in the linker's order: the pattern weight, then the adjustments
+  // (of `a`'s value: they apply only where both values agree exactly).
   double weight = 0.0;
   absl::InlinedVector<uint8_t, 16> levels(cmp.size());
   for (size_t c = 0; c < cmp.size(); ++c) {
     levels[c] = cmp[c]->Level(a, b);
     weight += result_.model.comparisons[c].Weight(levels[c]);
   }
-  for (size_t c : tf_comparisons_) {
-    if (levels[c] == 0) weight += TfAdjustment(c, *cmp[c], a);
+  const size_t tfs = tf_comparisons_.size();
+  const bool same_nationality =
+      !set.nationality[a].empty() && set.nationality[a] == set.nationality[b];
+  const double* adjustments = same_nationality ? tf_a + tfs : tf_a;
+  for (size_t k = 0; k < tfs; ++k) {
+    if (levels[tf_comparisons_[k]] == 0) weight += adjustments[k];
   }
   return weight;
 }
 
 std::vector<FieldExplanation> Resolver::ExplainFields(
-    const std::vector<std::unique_ptr<FieldComparator>>& cmp, uint32_t a,
-    uint32_t b) const {
+    const std::vector<std::unique_ptr<FieldComparator>>& cmp,
+    const PreparedRecords& set, uint32_t a, uint32_t b) const {
   std::vector<FieldExplanation> fields;
   for (size_t c = 0; c < cmp.size(); ++c) {
     const FieldComparator& comparator = *cmp[c];
@@ -352,7 +592,13 @@ std::vector<FieldExplanation> Resolver::ExplainFields(
     if (field.level == 0 && std::find(tf_comparisons_.begin(),
                                       tf_comparisons_.end(),
                                       c) != tf_comparisons_.end()) {
-      field.tf_adjustment = TfAdjustment(c, comparator, a);
+      double global = 0.0;
+      double same_nationality = 0.0;
+      TfAdjustment(c, comparator, set, a, &global, &same_nationality);
+      field.tf_adjustment =
+          !set.nationality[a].empty() && set.nationality[a] == set.nationality[b]
+              ? same_nationality
+              : global;
       field.weight += field.tf_adjustment;
     }
     fields.push_back(std::move(field));
@@ -371,25 +617,26 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
   RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
                           MakeKeyEntries(prepared, config, exec));
   const bool known_source = prepared.source[0] < index.source_names.size();
-  const Candidates candidates =
-      FindCandidates(prepared, entries, /*within=*/false, known_source);
+  Candidates candidates = FindCandidates(prepared, SortedDistinct(entries),
+                                         /*within=*/false, known_source);
   std::vector<EntityCandidate> out;
-  if (candidates.index_records.empty()) return out;
+  if (candidates.external[0].empty()) return out;
   RECKON_RETURN_IF_ERROR(CheckContinue(exec, "resolve"));
 
-  PreparedRecords scratch = EmptyLike(index, prepared.source_names);
-  RecordCopier copier(&index, &token_ids_, &scratch);
-  copier.Append(prepared, 0);
-  for (uint32_t r : candidates.index_records) copier.Append(index, r);
-  RECKON_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<FieldComparator>> cmp,
-                          MakeComparators(config, scratch));
+  Scratch scratch;
+  RECKON_RETURN_IF_ERROR(MakeScratch(prepared, 0, 1,
+                                     std::move(candidates.external[0]),
+                                     &scratch));
+  absl::InlinedVector<double, 16> tf(2 * tf_comparisons_.size());
+  TfAdjustments(scratch, 0, tf.data());
 
-  // Best record per entity.
+  // Best record per entity (on equal weights, the lower record).
   absl::flat_hash_map<uint32_t, size_t> by_entity;
-  for (size_t i = 0; i < candidates.index_records.size(); ++i) {
-    const uint32_t record = candidates.index_records[i];
-    const auto s = static_cast<uint32_t>(i + 1);
-    const double weight = PairWeight(cmp, 0, s);
+  for (size_t i = 0; i < scratch.index_records.size(); ++i) {
+    const uint32_t record = scratch.index_records[i];
+    const double weight = PairWeight(
+        scratch.cmp, scratch.set, 0,
+        scratch.first_index + static_cast<uint32_t>(i), tf.data());
     const uint32_t e = entity_[record];
     auto [it, inserted] = by_entity.try_emplace(e, out.size());
     if (inserted) {
@@ -416,12 +663,8 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
     out.resize(options.max_candidates);
   }
   for (EntityCandidate& candidate : out) {
-    const auto position = std::lower_bound(candidates.index_records.begin(),
-                                           candidates.index_records.end(),
-                                           candidate.best_record) -
-                          candidates.index_records.begin();
-    candidate.fields =
-        ExplainFields(cmp, 0, static_cast<uint32_t>(position + 1));
+    candidate.fields = ExplainFields(scratch.cmp, scratch.set, 0,
+                                     scratch.Of(candidate.best_record));
   }
   return out;
 }
@@ -440,7 +683,7 @@ PairExplanation Resolver::Explain(uint32_t a, uint32_t b) const {
   absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> cmp =
       MakeComparators(linker_.config(), scratch);
   if (!cmp.ok()) return explanation;  // the config was validated at link
-  explanation.fields = ExplainFields(*cmp, 0, 1);
+  explanation.fields = ExplainFields(*cmp, scratch, 0, 1);
   for (const FieldExplanation& field : explanation.fields) {
     explanation.weight += field.weight;
   }
@@ -457,59 +700,148 @@ PairExplanation Resolver::Explain(uint32_t a, uint32_t b) const {
 
 absl::StatusOr<AddReport> Resolver::Add(const std::vector<Record>& records,
                                         const ExecOptions& exec) {
-  AddReport report;
-  if (records.empty()) return report;
-  PreparedRecords& index = *result_.prepared;
+  RECKON_ASSIGN_OR_RETURN(PendingBatch batch, PrepareBatch(records, exec));
+  RECKON_RETURN_IF_ERROR(ScoreBatch(&batch, exec));
+  return CommitBatch(std::move(batch));
+}
+
+absl::StatusOr<PendingBatch> Resolver::PrepareBatch(
+    const std::vector<Record>& records, const ExecOptions& exec) const {
+  PendingBatch pending;
+  if (records.empty()) return pending;
   const LinkerConfig& config = linker_.config();
-  if (index.size + records.size() >= UINT32_MAX) {
+  RECKON_ASSIGN_OR_RETURN(pending.batch_,
+                          PrepareRecords(records, linked_sources_, config,
+                                         linker_.normalizer(), exec));
+  RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
+                          MakeKeyEntries(pending.batch_, config, exec));
+  pending.entries_ = SortedDistinct(std::move(entries));
+  return pending;
+}
+
+absl::Status Resolver::ScoreBatch(PendingBatch* pending,
+                                  const ExecOptions& exec) const {
+  PendingBatch& scored = *pending;
+  const PreparedRecords& index = *result_.prepared;
+  scored.scored_ = true;
+  scored.index_size_ = num_records();
+  scored.group_.clear();
+  scored.joins_.clear();
+  scored.comparisons_ = 0;
+  if (scored.batch_.size == 0) return absl::OkStatus();
+  if (index.size + scored.batch_.size >= UINT32_MAX) {
+    scored.scored_ = false;
     return absl::ResourceExhaustedError("resolver: more than 4e9 records");
   }
-  RECKON_ASSIGN_OR_RETURN(
-      PreparedRecords batch,
-      PrepareRecords(records, index.source_names, config, linker_.normalizer(), exec));
-  RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
-                          MakeKeyEntries(batch, config, exec));
-  const Candidates candidates =
-      FindCandidates(batch, entries, /*within=*/true, /*apply_mode=*/true);
-  const auto m = static_cast<uint32_t>(batch.size);
-
-  // Scratch: the batch's records, then the index records they meet.
-  PreparedRecords scratch = EmptyLike(index, batch.source_names);
-  {
-    RecordCopier copier(&index, &token_ids_, &scratch);
-    for (uint32_t i = 0; i < m; ++i) copier.Append(batch, i);
-    for (uint32_t r : candidates.index_records) copier.Append(index, r);
+  // Number the batch's sources as the index does now: the index's list
+  // (which batches since the link may have extended), then new ones.
+  if (scored.batch_.source_names != index.source_names) {
+    std::vector<std::string> names = index.source_names;
+    std::vector<uint16_t> renumber;
+    for (const std::string& name : scored.batch_.source_names) {
+      auto it = std::find(names.begin(), names.end(), name);
+      if (it == names.end()) {
+        if (names.size() >= UINT16_MAX) {
+          scored.scored_ = false;
+          return absl::ResourceExhaustedError(
+              "resolver: more than 65535 sources");
+        }
+        it = names.insert(names.end(), name);
+      }
+      renumber.push_back(static_cast<uint16_t>(it - names.begin()));
+    }
+    for (uint16_t& source : scored.batch_.source) source = renumber[source];
+    scored.batch_.source_names = std::move(names);
   }
-  RECKON_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<FieldComparator>> cmp,
-                          MakeComparators(config, scratch));
-  auto scratch_of = [&](uint32_t index_record) {
-    const auto position = std::lower_bound(candidates.index_records.begin(),
-                                           candidates.index_records.end(),
-                                           index_record) -
-                          candidates.index_records.begin();
-    return static_cast<uint32_t>(m + static_cast<uint32_t>(position));
-  };
-  std::vector<double> external(candidates.external.size());
+  const PreparedRecords& batch = scored.batch_;
+  const Candidates candidates = FindCandidates(
+      batch, scored.entries_, /*within=*/true, /*apply_mode=*/true);
+  const auto m = static_cast<uint32_t>(batch.size);
+  const size_t tfs = 2 * tf_comparisons_.size();
+
+  // Pairs with the index, chunk by chunk: each chunk of consecutive batch
+  // records copies them and the index records they meet into a scratch set
+  // of its own, so that chunks run in parallel (an index record met by two
+  // chunks is copied twice; at scale few are).
+  std::vector<size_t> offsets(size_t{m} + 1, 0);
+  for (uint32_t a = 0; a < m; ++a) {
+    offsets[a + 1] = offsets[a] + candidates.external[a].size();
+  }
+  std::vector<double> external(offsets[m]);
+  const auto threads =
+      static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  const size_t chunks = std::clamp<size_t>(m / 32, 1, 4 * threads);
+  std::vector<absl::Status> failures(chunks);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
+    const auto begin = static_cast<uint32_t>(chunk * m / chunks);
+    const auto end = static_cast<uint32_t>((chunk + 1) * m / chunks);
+    std::vector<uint32_t> met;
+    for (uint32_t a = begin; a < end; ++a) {
+      met.insert(met.end(), candidates.external[a].begin(),
+                 candidates.external[a].end());
+    }
+    std::sort(met.begin(), met.end());
+    met.erase(std::unique(met.begin(), met.end()), met.end());
+    Scratch scratch;
+    if (absl::Status status =
+            MakeScratch(batch, begin, end, std::move(met), &scratch);
+        !status.ok()) {
+      failures[chunk] = status;
+      return;
+    }
+    absl::InlinedVector<double, 16> tf(tfs);
+    for (uint32_t a = begin; a < end; ++a) {
+      TfAdjustments(scratch, scratch.Own(a), tf.data());
+      const std::vector<uint32_t>& list = candidates.external[a];
+      for (size_t j = 0; j < list.size(); ++j) {
+        external[offsets[a] + j] =
+            PairWeight(scratch.cmp, scratch.set, scratch.Own(a),
+                       scratch.Of(list[j]), tf.data());
+      }
+    }
+  });
+  for (const absl::Status& status : failures) {
+    if (!status.ok()) {
+      scored.scored_ = false;
+      return status;
+    }
+  }
+
+  // Pairs within the batch, in a scratch of the batch alone.
   std::vector<double> internal(candidates.internal.size());
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, external.size(), 256),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      for (size_t i = range.begin(); i != range.end(); ++i) {
-                        const auto& [a, r] = candidates.external[i];
-                        external[i] = PairWeight(cmp, a, scratch_of(r));
-                      }
-                    });
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, internal.size(), 256),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      for (size_t i = range.begin(); i != range.end(); ++i) {
-                        const auto& [a, b] = candidates.internal[i];
-                        internal[i] = PairWeight(cmp, a, b);
-                      }
-                    });
-  RECKON_RETURN_IF_ERROR(CheckContinue(exec, "resolve batch"));
-  report.comparisons = external.size() + internal.size();
+  if (!internal.empty()) {
+    Scratch scratch;
+    if (absl::Status status = MakeScratch(batch, 0, m, {}, &scratch);
+        !status.ok()) {
+      scored.scored_ = false;
+      return status;
+    }
+    std::vector<double> tf(size_t{m} * tfs);
+    tbb::parallel_for(tbb::blocked_range<uint32_t>(0, m, 64),
+                      [&](const tbb::blocked_range<uint32_t>& range) {
+                        for (uint32_t a = range.begin(); a != range.end(); ++a) {
+                          TfAdjustments(scratch, a, tf.data() + size_t{a} * tfs);
+                        }
+                      });
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, internal.size(), 256),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        for (size_t i = range.begin(); i != range.end(); ++i) {
+                          const auto& [a, b] = candidates.internal[i];
+                          internal[i] =
+                              PairWeight(scratch.cmp, scratch.set, a, b,
+                                         tf.data() + size_t{a} * tfs);
+                        }
+                      });
+  }
+  if (absl::Status status = CheckContinue(exec, "resolve batch"); !status.ok()) {
+    scored.scored_ = false;
+    return status;
+  }
+  scored.comparisons_ = external.size() + internal.size();
 
   // Entities: records of the batch linked to each other form one group;
-  // a group joins the entity of its strongest link into the index.
+  // a group joins the entity of its strongest link into the index (on
+  // equal weights, the lower entity).
   const double threshold = result_.threshold;
   UnionFind groups(m);
   for (size_t i = 0; i < internal.size(); ++i) {
@@ -517,22 +849,50 @@ absl::StatusOr<AddReport> Resolver::Add(const std::vector<Record>& records,
       groups.Union(candidates.internal[i].first, candidates.internal[i].second);
     }
   }
-  struct Best {
-    double weight = 0.0;
-    uint32_t entity = 0;
-    bool found = false;
-  };
-  std::vector<Best> best(m);
-  for (size_t i = 0; i < external.size(); ++i) {
-    if (external[i] < threshold) continue;
-    const uint32_t root = groups.Find(candidates.external[i].first);
-    const uint32_t e = entity_[candidates.external[i].second];
-    Best& b = best[root];
-    if (!b.found || external[i] > b.weight ||
-        (external[i] == b.weight && e < b.entity)) {
-      b = {external[i], e, true};
+  std::vector<double> best_weight(m, 0.0);
+  std::vector<int64_t> best_entity(m, -1);
+  for (uint32_t a = 0; a < m; ++a) {
+    const uint32_t root = groups.Find(a);
+    const std::vector<uint32_t>& list = candidates.external[a];
+    for (size_t j = 0; j < list.size(); ++j) {
+      const double weight = external[offsets[a] + j];
+      if (weight < threshold) continue;
+      const int64_t e = entity_[list[j]];
+      if (best_entity[root] < 0 || weight > best_weight[root] ||
+          (weight == best_weight[root] && e < best_entity[root])) {
+        best_weight[root] = weight;
+        best_entity[root] = e;
+      }
     }
   }
+  scored.group_.resize(m);
+  scored.joins_.resize(m);
+  std::vector<int64_t> first_of_root(m, -1);
+  for (uint32_t a = 0; a < m; ++a) {
+    const uint32_t root = groups.Find(a);
+    if (first_of_root[root] < 0) first_of_root[root] = a;
+    scored.group_[a] = static_cast<uint32_t>(first_of_root[root]);
+    scored.joins_[a] = best_entity[root];
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AddReport> Resolver::CommitBatch(PendingBatch scored) {
+  if (!scored.scored_) {
+    return absl::FailedPreconditionError(
+        "resolver: the batch is not scored; score it again");
+  }
+  if (scored.index_size_ != num_records()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "resolver: the batch was scored against ", scored.index_size_,
+        " records, the index now holds ", num_records(), "; score it again"));
+  }
+  AddReport report;
+  const auto m = static_cast<uint32_t>(scored.batch_.size);
+  if (m == 0) return report;
+  report.comparisons = scored.comparisons_;
+  PreparedRecords& index = *result_.prepared;
+  const PreparedRecords& batch = scored.batch_;
 
   // Index the batch: nothing below can fail.
   const auto first = static_cast<uint32_t>(index.size);
@@ -547,25 +907,21 @@ absl::StatusOr<AddReport> Resolver::Add(const std::vector<Record>& records,
   for (const auto& [field, count] : batch.unparseable) {
     index.unparseable[field] += count;
   }
-  for (const KeyEntry& entry : SortedDistinct(std::move(entries))) {
+  for (const KeyEntry& entry : scored.entries_) {
     added_keys_[entry.hash].push_back(first + entry.record);
   }
   report.records.resize(m);
   report.entities.resize(m);
-  absl::flat_hash_map<uint32_t, uint32_t> new_entity_of_root;
+  entity_.reserve(entity_.size() + m);
   for (uint32_t i = 0; i < m; ++i) {
-    const uint32_t root = groups.Find(i);
     uint32_t e;
-    if (best[root].found) {
-      e = best[root].entity;
+    if (scored.joins_[i] >= 0) {
+      e = static_cast<uint32_t>(scored.joins_[i]);
+    } else if (scored.group_[i] == i) {
+      e = static_cast<uint32_t>(num_entities_++);
+      ++report.new_entities;
     } else {
-      auto [it, inserted] = new_entity_of_root.try_emplace(
-          root, static_cast<uint32_t>(num_entities_));
-      if (inserted) {
-        ++num_entities_;
-        ++report.new_entities;
-      }
-      e = it->second;
+      e = report.entities[scored.group_[i]];  // its group's first record
     }
     entity_.push_back(e);
     report.records[i] = first + i;

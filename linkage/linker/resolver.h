@@ -18,17 +18,38 @@
 // and codes, dates, document numbers, folded strings), so the scratch gives
 // the levels a joint link would give; the existing comparators and the
 // linker are untouched. Term-frequency adjustments use the frequencies of
-// the link (values it never saw count as seen once).
+// the link, within the pair's nationality when both records give the same
+// one, as the linker's TermFrequencyAdjustment (values the link never saw
+// count as seen once).
 //
 // Candidates. A probe meets the records that share a blocking key value
-// with it, in blocks that with the probe stay within max_block_size, as in
+// with it, in blocks that with the probe stay within the key's cap
+// (LinkerConfig::MaxBlockSize), as in
 // the linker (whose BlockIndex drops single-record blocks, which a probe
 // needs; so the resolver keeps its own key index, singletons included).
-// The link mode applies when the probe names a source the index holds.
+// Keys that only find training pairs, and fallback keys that pair only
+// records lacking a field (BlockingKeySpec::when_missing), are not probed
+// through: a probe meets records through the candidate keys alone, so it
+// may miss a record that the link paired only through a fallback key.
+// The link mode applies when the probe names a source the index holds. Of
+// the records met, at most ResolverOptions::max_records_per_probe are
+// compared: those sharing the most key values with the probe, then those
+// met in the smallest block (a rare shared value says more than a common
+// one), then the lowest record numbers. So a probe among a thousand
+// namesakes compares the few that also share its birth date or document.
 //
-// Thread-safety: const methods may run concurrently with each other; Add
-// must not run concurrently with anything (guard the resolver with a
-// reader/writer lock).
+// Cost. Candidates are found per record in parallel (TBB); the records of
+// a batch are scored in chunks, each with its own scratch set, in
+// parallel; term-frequency adjustments are computed once per probe record,
+// not per pair. Results do not depend on the number of threads.
+//
+// Thread-safety: const methods (Resolve, Explain, ScoreBatch) may run
+// concurrently with each other; CommitBatch and Add must not run
+// concurrently with anything (guard the resolver with a reader/writer
+// lock), except PrepareBatch, which needs no lock. Adding a batch as
+// PrepareBatch unlocked, ScoreBatch under the shared lock, then CommitBatch
+// under the exclusive one keeps Resolve calls waiting only for the short
+// commit, never for the preparation or the scoring.
 #ifndef RECKON_LINKAGE_LINKER_RESOLVER_H_
 #define RECKON_LINKAGE_LINKER_RESOLVER_H_
 
@@ -42,10 +63,18 @@
 #include "absl/status/statusor.h"
 #include "linkage/base/exec.h"
 #include "linkage/base/record.h"
+#include "linkage/block/blocker.h"
 #include "linkage/linker/linker.h"
+#include "linkage/linker/prepared.h"
 #include "linkage/normalize/name_forms.h"
 
 namespace reckon {
+
+struct ResolverOptions {
+  // Index records compared with one probe or added record, at most (see
+  // the file comment for which); 0: every record met.
+  size_t max_records_per_probe = 64;
+};
 
 struct ResolveOptions {
   // At most this many entities, best first (0: no limit).
@@ -73,6 +102,34 @@ struct AddReport {
   uint64_t comparisons = 0;
 };
 
+// A batch on its way into the index: prepared by Resolver::PrepareBatch,
+// resolved against the index by ScoreBatch, indexed by CommitBatch.
+// Opaque; movable.
+class PendingBatch {
+ public:
+  PendingBatch() = default;
+  PendingBatch(PendingBatch&&) = default;
+  PendingBatch& operator=(PendingBatch&&) = default;
+
+  size_t size() const { return batch_.size; }
+  bool scored() const { return scored_; }
+  // Once scored: records that join an existing entity (the rest start new
+  // ones, alone or with others of the batch).
+  size_t joining() const;
+  // Once scored: pairs scored.
+  uint64_t comparisons() const { return comparisons_; }
+
+ private:
+  friend class Resolver;
+  PreparedRecords batch_;
+  std::vector<KeyEntry> entries_;  // of the batch, sorted and distinct
+  bool scored_ = false;
+  size_t index_size_ = 0;          // Resolver::num_records() when scored
+  std::vector<uint32_t> group_;    // per record: its group's first record
+  std::vector<int64_t> joins_;     // per record: existing entity, or -1
+  uint64_t comparisons_ = 0;
+};
+
 class Resolver {
  public:
   // Indexes `result` (which must come from `linker`, and is kept: its
@@ -80,7 +137,8 @@ class Resolver {
   // entities). `linker` must outlive the resolver: its name normalizer
   // prepares probes and added records. Fails per `exec`.
   static absl::StatusOr<std::unique_ptr<Resolver>> Create(
-      const Linker& linker, LinkResult result, const ExecOptions& exec);
+      const Linker& linker, LinkResult result, const ExecOptions& exec,
+      const ResolverOptions& options = ResolverOptions());
 
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
@@ -111,29 +169,68 @@ class Resolver {
   // starts a new entity. Entities are not re-clustered (that is a relink's
   // work), so a batch never merges two existing entities. Fails per `exec`,
   // leaving the index unchanged.
+  // PrepareBatch, ScoreBatch and CommitBatch in one.
   absl::StatusOr<AddReport> Add(const std::vector<Record>& records,
                                 const ExecOptions& exec);
 
- private:
-  Resolver(const Linker& linker, LinkResult result);
+  // Add in three steps, so that the slow ones run beside other calls:
+  //
+  // PrepareBatch normalizes `records` and computes their keys. It reads
+  // only what Create fixed, so it may run concurrently with anything,
+  // CommitBatch and Add included. Fails per `exec`.
+  absl::StatusOr<PendingBatch> PrepareBatch(const std::vector<Record>& records,
+                                            const ExecOptions& exec) const;
 
-  // Candidate index records of every record of `prepared` (by its key
-  // hashes), as (prepared record, index record) pairs, plus pairs within
-  // `prepared` when `within` is set.
+  // ScoreBatch resolves a prepared batch against the index and within
+  // itself, changing only `batch` (it may run beside Resolve). Fails per
+  // `exec`.
+  absl::Status ScoreBatch(PendingBatch* batch, const ExecOptions& exec) const;
+
+  // CommitBatch indexes a scored batch (new entities numbered in order of
+  // their first record). kFailedPrecondition, changing nothing, when the
+  // batch is not scored or records were added since it was scored (score
+  // it again). Otherwise cannot fail.
+  absl::StatusOr<AddReport> CommitBatch(PendingBatch batch);
+
+ private:
+  Resolver(const Linker& linker, LinkResult result,
+           const ResolverOptions& options);
+
+  // Per record of a prepared set, the index records it is compared with,
+  // ascending; and the pairs within the set that share a usable key.
   struct Candidates;
+  // Some records of a prepared set, then index records, with comparators.
+  struct Scratch;
   Candidates FindCandidates(const PreparedRecords& prepared,
-                            const std::vector<KeyEntry>& entries, bool within,
+                            const std::vector<KeyEntry>& sorted, bool within,
                             bool apply_mode) const;
-  double TfAdjustment(size_t c, const FieldComparator& comparator,
-                      uint32_t record) const;
+  absl::Status MakeScratch(const PreparedRecords& from, uint32_t begin,
+                           uint32_t end, std::vector<uint32_t> index_records,
+                           Scratch* scratch) const;
+  // The adjustments an exact agreement on comparison `c` with `record`'s
+  // value earns: with a record of another (or no) nationality, and with
+  // one of the same nationality.
+  void TfAdjustment(size_t c, const FieldComparator& comparator,
+                    const PreparedRecords& set, uint32_t record,
+                    double* global, double* same_nationality) const;
+  // For each comparison with term-frequency adjustment (tf_comparisons_
+  // order), `out[k]` the global and `out[tfs + k]` the same-nationality
+  // adjustment of scratch record `a`.
+  void TfAdjustments(const Scratch& scratch, uint32_t a, double* out) const;
+  // `tf_a`: TfAdjustments of `a`; `set` the comparators' records.
   double PairWeight(const std::vector<std::unique_ptr<FieldComparator>>& cmp,
-                    uint32_t a, uint32_t b) const;
+                    const PreparedRecords& set, uint32_t a, uint32_t b,
+                    const double* tf_a) const;
   std::vector<FieldExplanation> ExplainFields(
-      const std::vector<std::unique_ptr<FieldComparator>>& cmp, uint32_t a,
-      uint32_t b) const;
+      const std::vector<std::unique_ptr<FieldComparator>>& cmp,
+      const PreparedRecords& set, uint32_t a, uint32_t b) const;
 
   const Linker& linker_;
+  const ResolverOptions options_;
   LinkResult result_;
+  // The link's source names: what PrepareBatch numbers sources by (added
+  // batches may append sources to the index's list; ScoreBatch renumbers).
+  std::vector<std::string> linked_sources_;
   size_t linked_records_ = 0;
   std::vector<uint32_t> entity_;
   size_t num_entities_ = 0;
@@ -154,6 +251,9 @@ class Resolver {
   // TermText in resolver.cc); and 1 / records holding any value.
   std::vector<absl::flat_hash_map<std::string, double>> term_frequency_;
   std::vector<double> unseen_frequency_;
+  // The same within nationalities (the link's smoothed shares), by
+  // nationality and value text (NationalityTermText in resolver.cc).
+  std::vector<absl::flat_hash_map<std::string, double>> nationality_frequency_;
   std::vector<size_t> tf_comparisons_;
   std::vector<bool> is_name_comparison_;
 };

@@ -18,18 +18,20 @@ struct AuditSubcommand {
 
 const std::vector<AuditSubcommand>& Subcommands() {
   static const std::vector<AuditSubcommand> kSubcommands = {
-      {"eval", "DIR --truth FILE.csv",
+      {"eval", "(DIR | --server HOST:PORT) --truth FILE.csv",
        "precision, recall, F1 and B-cubed against a hand-checked truth set",
        RunAuditEval},
-      {"explain", "DIR SOURCE:ID SOURCE:ID",
-       "why two records were or were not linked (re-links the inputs)",
+      {"explain", "(DIR | --server HOST:PORT) SOURCE:ID SOURCE:ID",
+       "why two records were or were not linked (a DIR: re-links the "
+       "inputs)",
        RunAuditExplain},
-      {"entity", "DIR SOURCE:ID",
+      {"entity", "(DIR | --server HOST:PORT) SOURCE:ID",
        "every record of an entity, with the links that hold it together",
        RunAuditEntity},
-      {"suspicious", "DIR", "entities that look wrong, worst first",
+      {"suspicious", "DIR | --server HOST:PORT",
+       "entities that look wrong, worst first",
        RunAuditSuspicious},
-      {"report", "DIR --html FILE",
+      {"report", "(DIR | --server HOST:PORT) --html FILE",
        "one self-contained HTML page with charts", RunAuditReport},
   };
   return kSubcommands;
@@ -38,17 +40,19 @@ const std::vector<AuditSubcommand>& Subcommands() {
 void PrintAuditUsage(std::ostream& out) {
   out << "usage: reckon audit SUBCOMMAND ...\n\n"
          "Explains, evaluates and reports on a `reckon link` output directory "
-         "DIR.\nSubcommands:\n\n";
+         "DIR, or\nwith --server HOST:PORT on a running reckond's current "
+         "linkage (its entities,\nthe scored pairs and model of its last "
+         "relink, its stored records).\nSubcommands:\n\n";
   for (const AuditSubcommand& sub : Subcommands()) {
     out << "  reckon audit " << sub.name << " " << sub.usage << "\n      "
         << sub.summary << "\n";
   }
   out << "\n'reckon audit SUBCOMMAND --help' describes each. All but report "
          "take --json\n(one JSON object on stdout). Exit codes: 0 done, 1 the "
-         "work failed\n(unreadable or inconsistent files, unknown record), 2 a bad "
-         "command line. The --server "
-         "HOST:PORT variants (against reckond)\nare not built yet: audit a "
-         "`reckon link` output directory.\n";
+         "work failed\n(unreadable or inconsistent files, unknown record, a "
+         "failed call to reckond),\n2 a bad command line. With --server, "
+         "--token-file FILE gives the bearer token\n(as for `reckon submit`) "
+         "and --tls-ca/--tls-cert/--tls-key a TLS connection.\n";
 }
 
 }  // namespace
@@ -61,13 +65,6 @@ int RunAudit(const std::vector<std::string>& args) {
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     PrintAuditUsage(std::cout);
     return kExitOk;
-  }
-  for (const std::string& arg : args) {
-    if (arg == "--server" || arg.rfind("--server=", 0) == 0) {
-      std::cerr << "reckon audit: --server HOST:PORT is not built yet in this "
-                   "version; audit a `reckon link` output directory\n";
-      return kExitFailure;
-    }
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   for (const AuditSubcommand& sub : Subcommands()) {

@@ -1,29 +1,37 @@
-// `reckon audit entity DIR SOURCE:ID`: every record of the entity holding
-// SOURCE:ID, by source, with its values from the input files, and the
-// scored pairs inside the entity that hold it together.
+// `reckon audit entity (DIR | --server HOST:PORT) SOURCE:ID`: every record
+// of the entity holding SOURCE:ID, by source, with its values from the input
+// files (or reckond's store), and the scored pairs inside the entity that
+// hold it together.
 #include <iostream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include <grpcpp/client_context.h>
 #include "nlohmann/json.hpp"
+#include "reckon/v1/reckon.grpc.pb.h"
 #include "service/cli/audit/link_view.h"
 #include "service/cli/audit_commands.h"
 #include "service/cli/audit_io.h"
+#include "service/cli/audit_server.h"
+#include "service/cli/client.h"
 #include "service/cli/commands.h"
+#include "service/daemon/proto_convert.h"
 
 namespace reckon::service {
 namespace {
 
 constexpr char kName[] = "audit entity";
 
-const CommandSpec& Spec() {
-  static const CommandSpec kSpec = {
+CommandSpec MakeSpec() {
+  CommandSpec spec = {
       .name = kName,
-      .positionals = "DIR SOURCE:ID",
+      .positionals = "(DIR | --server HOST:PORT) SOURCE:ID",
       .summary = "show every record of an entity and the links holding it",
       .details =
           "Finds the entity of SOURCE:ID in DIR/entities.csv and lists its "
@@ -35,13 +43,48 @@ const CommandSpec& Spec() {
           "whether it is a link (weight at or above the threshold) and "
           "whether it is a bridge (removing it would split the entity, and "
           "into how many records each side).\n\n"
-          "Exit codes: 0 shown, 1 an unknown record or unreadable DIR, 2 a "
-          "bad command line.",
+          "With --server HOST:PORT instead of DIR: the same on the running "
+          "reckond's current entities and the scored pairs of its last "
+          "relink; the values are the stored records (GetEntity: they need "
+          "a token with the audit or admin role, else only the ids are "
+          "shown and a note says why), and nothing is settled for an entity "
+          "started since the last relink beyond what its first record "
+          "says.\n\n"
+          "Exit codes: 0 shown, 1 an unknown record, unreadable DIR or a "
+          "failed call to reckond, 2 a bad command line.",
       .flags = {{.name = "json", .help = "print one JSON object"}},
-      .min_positionals = 2,
+      .min_positionals = 1,
       .max_positionals = 2,
   };
+  for (FlagSpec& flag : ConnectionFlags()) spec.flags.push_back(std::move(flag));
+  return spec;
+}
+
+const CommandSpec& Spec() {
+  static const CommandSpec kSpec = MakeSpec();
   return kSpec;
+}
+
+// The stored records of the entity holding `source`:`id` at reckond
+// (GetEntity); empty when the token may not see them.
+absl::StatusOr<std::vector<Record>> StoredRecords(const Connection& connection,
+                                                  const std::string& server,
+                                                  const std::string& source,
+                                                  const std::string& id) {
+  auto stub = v1::LinkageService::NewStub(connection.channel);
+  grpc::ClientContext context;
+  PrepareContext(connection, absl::Seconds(60), &context);
+  v1::GetEntityRequest request;
+  request.mutable_record()->set_source(source);
+  request.mutable_record()->set_source_record_id(id);
+  v1::Entity entity;
+  const grpc::Status status = stub->GetEntity(&context, request, &entity);
+  if (!status.ok()) return RpcError(server, "GetEntity", status);
+  std::vector<Record> records;
+  for (const v1::Record& record : entity.records()) {
+    records.push_back(RecordFromProto(record));
+  }
+  return records;
 }
 
 // (column, value) of every non-empty value of `record`, canonical fields
@@ -65,28 +108,65 @@ int RunAuditEntity(const std::vector<std::string>& args) {
   int exit_code = kExitOk;
   std::optional<ParsedArgs> parsed = ParseOrExit(Spec(), args, &exit_code);
   if (!parsed.has_value()) return exit_code;
-  const std::string& dir = parsed->positionals()[0];
+  absl::StatusOr<AuditTarget> target = ResolveAuditTarget(*parsed, 1);
+  if (!target.ok()) return ReportError(kName, target.status(), true);
+  const std::string& dir = target->where();
+  const std::string& asked = target->rest[0];
   absl::StatusOr<std::pair<std::string, std::string>> ref =
-      audit::ParseRecordRef(parsed->positionals()[1]);
+      audit::ParseRecordRef(asked);
   if (!ref.ok()) return ReportError(kName, ref.status(), /*usage=*/true);
-  absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
-  if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
-  const audit::LinkView& view = audit_dir->view;
+  audit::LinkView view;
+  std::optional<AuditDir> audit_dir;
+  std::optional<Connection> connection;
+  if (target->is_server()) {
+    absl::StatusOr<Connection> connected = Connect(*parsed);
+    if (!connected.ok()) return ReportError(kName, connected.status(), true);
+    connection = *std::move(connected);
+    absl::StatusOr<ServerLinkage> fetched =
+        FetchLinkage(*connection, target->server, /*want_values=*/false);
+    if (!fetched.ok()) return ReportError(kName, fetched.status());
+    view = ServerView(*fetched);
+  } else {
+    absl::StatusOr<AuditDir> read = ReadAuditDir(dir);
+    if (!read.ok()) return ReportError(kName, read.status());
+    audit_dir = *std::move(read);
+    view = std::move(audit_dir->view);
+  }
   const std::optional<uint32_t> record = view.Find(ref->first, ref->second);
   if (!record.has_value()) {
-    return ReportError(kName, absl::NotFoundError(absl::StrCat(
-                                  parsed->positionals()[1], ": not in ", dir,
-                                  "/entities.csv")));
+    return ReportError(
+        kName, absl::NotFoundError(
+                   target->is_server()
+                       ? absl::StrCat(asked, ": reckond ", dir,
+                                      " holds no such record")
+                       : absl::StrCat(asked, ": not in ", dir,
+                                      "/entities.csv")));
   }
   const uint32_t entity = view.record_entity[*record];
   const std::vector<uint32_t>& members = view.members[entity];
 
-  // Values from the input files, when they can be read.
+  // Values from the input files (or reckond's store), when they can be read.
   std::string inputs_note;
   std::map<uint32_t, const Record*> input_of;
-  absl::StatusOr<DirInputs> inputs = ReadDirInputs(*audit_dir);
+  absl::StatusOr<std::vector<Record>> inputs = absl::UnknownError("");
+  if (target->is_server()) {
+    inputs = StoredRecords(*connection, target->server, ref->first,
+                           ref->second);
+    if (inputs.ok() && inputs->empty()) {
+      inputs = absl::PermissionDeniedError(
+          "the token may not see stored records (they need the audit or "
+          "admin role)");
+    }
+  } else {
+    absl::StatusOr<DirInputs> read = ReadDirInputs(*audit_dir);
+    if (read.ok()) {
+      inputs = std::move(read->records);
+    } else {
+      inputs = read.status();
+    }
+  }
   if (inputs.ok()) {
-    for (const Record& r : inputs->records) {
+    for (const Record& r : *inputs) {
       const std::optional<uint32_t> index =
           view.Find(r.source, r.source_record_id);
       if (index.has_value() && view.record_entity[*index] == entity) {
@@ -171,7 +251,9 @@ int RunAuditEntity(const std::vector<std::string>& args) {
     std::cout << "\nno pairs.csv in " << dir << ": links not shown\n";
     return kExitOk;
   }
-  std::cout << "\nscored pairs inside the entity (pairs.csv), strongest first";
+  std::cout << "\nscored pairs inside the entity ("
+            << (target->is_server() ? "of the last relink" : "pairs.csv")
+            << "), strongest first";
   if (view.has_threshold()) {
     std::cout << absl::StrFormat("; link threshold %.3f", view.threshold);
   }

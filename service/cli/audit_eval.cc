@@ -1,9 +1,11 @@
-// `reckon audit eval DIR --truth FILE.csv`: linkage quality against a
-// hand-checked truth set (service/cli/audit/eval.h does the counting).
+// `reckon audit eval (DIR | --server HOST:PORT) --truth FILE.csv`: linkage
+// quality against a hand-checked truth set (service/cli/audit/eval.h does
+// the counting), on a link directory or a running reckond (audit_server.h).
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -14,6 +16,8 @@
 #include "service/cli/audit/eval.h"
 #include "service/cli/audit_commands.h"
 #include "service/cli/audit_io.h"
+#include "service/cli/audit_server.h"
+#include "service/cli/client.h"
 #include "service/cli/commands.h"
 
 namespace reckon::service {
@@ -22,10 +26,10 @@ namespace {
 constexpr char kName[] = "audit eval";
 constexpr size_t kUnmatchedShown = 10;
 
-const CommandSpec& Spec() {
-  static const CommandSpec kSpec = {
+CommandSpec MakeSpec() {
+  CommandSpec spec = {
       .name = kName,
-      .positionals = "DIR",
+      .positionals = "DIR | --server HOST:PORT",
       .summary = "measure a link result against a hand-checked truth set",
       .details =
           "DIR is a `reckon link` output (entities.csv; pairs.csv and "
@@ -44,8 +48,13 @@ const CommandSpec& Spec() {
           "two entities), highest pairs.csv weight first, pairs pairs.csv "
           "does not score last. Undefined ratios (no pairs) print as n/a "
           "(null in JSON).\n\n"
-          "Exit codes: 0 done, 1 unreadable files or no record in common, 2 "
-          "a bad command line.",
+          "With --server HOST:PORT instead of DIR: the same against the "
+          "running reckond's current entities and the scored pairs of its "
+          "last relink (a token with the read, audit or admin role); the "
+          "output says \"in reckond only\" where it says \"in DIR only\", "
+          "and JSON names \"server\" instead of \"dir\".\n\n"
+          "Exit codes: 0 done, 1 unreadable files, a failed call to reckond "
+          "or no record in common, 2 a bad command line.",
       .flags = {{.name = "truth",
                  .value_name = "FILE.csv",
                  .help = "source,source_record_id,person_id (required)"},
@@ -53,9 +62,15 @@ const CommandSpec& Spec() {
                  .value_name = "N",
                  .help = "false and missed links to list (default 20)"},
                 {.name = "json", .help = "print one JSON object"}},
-      .min_positionals = 1,
+      .min_positionals = 0,
       .max_positionals = 1,
   };
+  for (FlagSpec& flag : ConnectionFlags()) spec.flags.push_back(std::move(flag));
+  return spec;
+}
+
+const CommandSpec& Spec() {
+  static const CommandSpec kSpec = MakeSpec();
   return kSpec;
 }
 
@@ -135,9 +150,22 @@ int RunAuditEval(const std::vector<std::string>& args) {
                          /*usage=*/true);
     }
   }
-  const std::string& dir = parsed->positionals()[0];
-  absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
-  if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
+  absl::StatusOr<AuditTarget> target = ResolveAuditTarget(*parsed, 0);
+  if (!target.ok()) return ReportError(kName, target.status(), true);
+  const std::string& dir = target->where();
+  audit::LinkView view;
+  if (target->is_server()) {
+    absl::StatusOr<Connection> connection = Connect(*parsed);
+    if (!connection.ok()) return ReportError(kName, connection.status(), true);
+    absl::StatusOr<ServerLinkage> fetched =
+        FetchLinkage(*connection, target->server, /*want_values=*/false);
+    if (!fetched.ok()) return ReportError(kName, fetched.status());
+    view = ServerView(*fetched);
+  } else {
+    absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
+    if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
+    view = std::move(audit_dir->view);
+  }
   std::ifstream truth_file(*truth_path, std::ios::binary);
   if (!truth_file) {
     return ReportError(kName, absl::NotFoundError(
@@ -146,7 +174,6 @@ int RunAuditEval(const std::vector<std::string>& args) {
   absl::StatusOr<std::vector<audit::TruthRow>> truth =
       audit::ReadTruthCsv(truth_file, *truth_path);
   if (!truth.ok()) return ReportError(kName, truth.status());
-  const audit::LinkView& view = audit_dir->view;
   absl::StatusOr<audit::EvalResult> result =
       audit::Evaluate(view, *truth, options);
   if (!result.ok()) return ReportError(kName, result.status());
@@ -161,7 +188,7 @@ int RunAuditEval(const std::vector<std::string>& args) {
       by_pair.push_back(std::move(row));
     }
     const nlohmann::json out = {
-        {"dir", dir},
+        {target->is_server() ? "server" : "dir", dir},
         {"truth", *truth_path},
         {"records_evaluated", r.records_evaluated},
         {"truth_only", r.truth_only},
@@ -194,14 +221,17 @@ int RunAuditEval(const std::vector<std::string>& args) {
 
   std::cout << "reckon audit eval " << dir << " against " << *truth_path
             << "\n\n";
+  const char* result_name = target->is_server() ? "reckond" : "DIR";
   std::cout << absl::StrFormat(
-      "records: %d evaluated, %d in the truth only, %d in DIR only\n",
-      r.records_evaluated, r.truth_only.size(), r.result_only.size());
+      "records: %d evaluated, %d in the truth only, %d in %s only\n",
+      r.records_evaluated, r.truth_only.size(), r.result_only.size(),
+      result_name);
   if (!r.truth_only.empty()) {
     std::cout << "  in the truth only: " << Shown(r.truth_only) << "\n";
   }
   if (!r.result_only.empty()) {
-    std::cout << "  in DIR only: " << Shown(r.result_only) << "\n";
+    std::cout << "  in " << result_name << " only: " << Shown(r.result_only)
+              << "\n";
   }
   std::cout << absl::StrFormat(
       "\npairwise  precision %s  recall %s  F1 %s   (%d right of %d linked "

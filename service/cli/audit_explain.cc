@@ -1,16 +1,24 @@
 // `reckon audit explain DIR SOURCE:ID SOURCE:ID`: why two records were or
 // were not linked. Re-links DIR's inputs with DIR/config.textproto (the
 // linker is deterministic) and explains the pair on that result, so the
-// weight shown is the one in DIR/pairs.csv.
+// weight shown is the one in DIR/pairs.csv. With --server HOST:PORT it asks
+// reckond's Explain instead.
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include <grpcpp/client_context.h>
+
+#include "reckon/v1/reckon.grpc.pb.h"
 #include "service/cli/audit/explain.h"
 #include "service/cli/audit/link_view.h"
 #include "service/cli/audit_commands.h"
 #include "service/cli/audit_io.h"
+#include "service/cli/audit_server.h"
+#include "service/cli/client.h"
 #include "service/cli/commands.h"
 
 namespace reckon::service {
@@ -18,10 +26,10 @@ namespace {
 
 constexpr char kName[] = "audit explain";
 
-const CommandSpec& Spec() {
-  static const CommandSpec kSpec = {
+CommandSpec MakeSpec() {
+  CommandSpec spec = {
       .name = kName,
-      .positionals = "DIR SOURCE:ID SOURCE:ID",
+      .positionals = "(DIR | --server HOST:PORT) SOURCE:ID SOURCE:ID",
       .summary = "explain why two records were or were not linked",
       .details =
           "Shows, per comparison of the model, each record's value as its "
@@ -37,14 +45,98 @@ const CommandSpec& Spec() {
           "read with DIR/config.textproto), so it takes about as long as the "
           "`reckon link` run did. The inputs must be unchanged: a different "
           "record, link or pair count is reported as an error.\n\n"
+          "With --server HOST:PORT instead of DIR: asks the running reckond "
+          "(Explain, then GetEntity for the entity ids; a token with the "
+          "audit or admin role), which scores the pair with its current "
+          "model at once, without a re-link. The daemon sends the compared "
+          "forms but not the values as given, and the shared keys without "
+          "their block sizes, so those are left out (null in JSON); there "
+          "is no pairs.csv to check against. A and B are in the order "
+          "given.\n\n"
           "Exit codes: 0 explained (and the weight agrees with pairs.csv), 1 "
-          "an unknown record, unreadable or changed inputs, or a weight that "
-          "differs from pairs.csv, 2 a bad command line.",
+          "an unknown record, unreadable or changed inputs, a weight that "
+          "differs from pairs.csv or a failed call to reckond, 2 a bad "
+          "command line.",
       .flags = {{.name = "json", .help = "print one JSON object"}},
-      .min_positionals = 3,
+      .min_positionals = 2,
       .max_positionals = 3,
   };
+  for (FlagSpec& flag : ConnectionFlags()) spec.flags.push_back(std::move(flag));
+  return spec;
+}
+
+const CommandSpec& Spec() {
+  static const CommandSpec kSpec = MakeSpec();
   return kSpec;
+}
+
+v1::RecordRef Ref(const std::pair<std::string, std::string>& ref) {
+  v1::RecordRef out;
+  out.set_source(ref.first);
+  out.set_source_record_id(ref.second);
+  return out;
+}
+
+// `reckon audit explain --server HOST:PORT A B`.
+int ExplainOnServer(const ParsedArgs& parsed, const AuditTarget& target,
+                    const std::pair<std::string, std::string>& ref_a,
+                    const std::pair<std::string, std::string>& ref_b) {
+  absl::StatusOr<Connection> connection = Connect(parsed);
+  if (!connection.ok()) return ReportError(kName, connection.status(), true);
+  auto stub = v1::LinkageService::NewStub(connection->channel);
+  v1::ExplainResponse response;
+  {
+    grpc::ClientContext context;
+    PrepareContext(*connection, absl::Seconds(60), &context);
+    v1::ExplainRequest request;
+    *request.mutable_left() = Ref(ref_a);
+    *request.mutable_right() = Ref(ref_b);
+    const grpc::Status status = stub->Explain(&context, request, &response);
+    if (!status.ok()) {
+      return ReportError(kName, RpcError(target.server, "Explain", status));
+    }
+  }
+  audit::DirPairInfo info;
+  info.server = target.server;
+  for (const auto& [ref, entity] :
+       {std::make_pair(ref_a, &info.entity_a),
+        std::make_pair(ref_b, &info.entity_b)}) {
+    grpc::ClientContext context;
+    PrepareContext(*connection, absl::Seconds(60), &context);
+    v1::GetEntityRequest request;
+    *request.mutable_record() = Ref(ref);
+    v1::Entity reply;
+    const grpc::Status status = stub->GetEntity(&context, request, &reply);
+    if (!status.ok()) {
+      return ReportError(kName, RpcError(target.server, "GetEntity", status));
+    }
+    *entity = reply.entity_id();
+  }
+  std::vector<audit::ExplainField> fields;
+  for (const v1::FieldReason& reason : response.fields()) {
+    audit::ExplainField field;
+    field.comparison = reason.field();
+    field.compared_a = reason.left_value();
+    field.compared_b = reason.right_value();
+    field.level = reason.level_number();
+    field.level_name = reason.level();
+    field.weight = reason.weight();
+    field.tf_adjustment = reason.tf_adjustment();
+    fields.push_back(std::move(field));
+  }
+  const std::vector<std::string> keys(response.shared_blocking_keys().begin(),
+                                      response.shared_blocking_keys().end());
+  const audit::ExplainReport report = audit::ExplainReportFromServer(
+      absl::StrCat(ref_a.first, ":", ref_a.second),
+      absl::StrCat(ref_b.first, ":", ref_b.second), fields,
+      response.total_weight(), response.match_probability(),
+      response.threshold(), keys);
+  if (parsed.Has("json")) {
+    std::cout << audit::ExplainJson(report, info).dump(2) << "\n";
+  } else {
+    std::cout << audit::FormatExplainText(report, info);
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -53,18 +145,23 @@ int RunAuditExplain(const std::vector<std::string>& args) {
   int exit_code = kExitOk;
   std::optional<ParsedArgs> parsed = ParseOrExit(Spec(), args, &exit_code);
   if (!parsed.has_value()) return exit_code;
-  const std::string& dir = parsed->positionals()[0];
+  absl::StatusOr<AuditTarget> target = ResolveAuditTarget(*parsed, 2);
+  if (!target.ok()) return ReportError(kName, target.status(), true);
+  const std::string& dir = target->dir;
   absl::StatusOr<std::pair<std::string, std::string>> ref_a =
-      audit::ParseRecordRef(parsed->positionals()[1]);
+      audit::ParseRecordRef(target->rest[0]);
   if (!ref_a.ok()) return ReportError(kName, ref_a.status(), /*usage=*/true);
   absl::StatusOr<std::pair<std::string, std::string>> ref_b =
-      audit::ParseRecordRef(parsed->positionals()[2]);
+      audit::ParseRecordRef(target->rest[1]);
   if (!ref_b.ok()) return ReportError(kName, ref_b.status(), /*usage=*/true);
   if (*ref_a == *ref_b) {
     return ReportError(kName,
                        absl::InvalidArgumentError(
                            "give two different records"),
                        /*usage=*/true);
+  }
+  if (target->is_server()) {
+    return ExplainOnServer(*parsed, *target, *ref_a, *ref_b);
   }
   absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
   if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
@@ -90,8 +187,7 @@ int RunAuditExplain(const std::vector<std::string>& args) {
   if (!a.has_value() || !b.has_value()) {
     return ReportError(
         kName, absl::FailedPreconditionError(absl::StrCat(
-                   !a.has_value() ? parsed->positionals()[1]
-                                  : parsed->positionals()[2],
+                   !a.has_value() ? target->rest[0] : target->rest[1],
                    ": in entities.csv but not in the input files any more")));
   }
   const audit::ExplainReport report = audit::BuildExplainReport(

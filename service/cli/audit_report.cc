@@ -1,20 +1,25 @@
-// `reckon audit report DIR --html FILE`: one self-contained HTML page
-// (service/cli/audit/html.h) from a link output directory.
+// `reckon audit report (DIR | --server HOST:PORT) --html FILE`: one
+// self-contained HTML page (service/cli/audit/html.h) from a link output
+// directory or a running reckond's current linkage.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "linkage/estimate/report.h"
 #include "service/cli/audit/html.h"
 #include "service/cli/audit/suspicious.h"
 #include "service/cli/audit_commands.h"
 #include "service/cli/audit_io.h"
+#include "service/cli/audit_server.h"
+#include "service/cli/client.h"
 #include "service/cli/commands.h"
 #include "service/cli/link_dir.h"
 
@@ -23,10 +28,10 @@ namespace {
 
 constexpr char kName[] = "audit report";
 
-const CommandSpec& Spec() {
-  static const CommandSpec kSpec = {
+CommandSpec MakeSpec() {
+  CommandSpec spec = {
       .name = kName,
-      .positionals = "DIR",
+      .positionals = "DIR | --server HOST:PORT",
       .summary = "write one self-contained HTML page about a link result",
       .details =
           "Writes FILE: one HTML page with inline SVG charts and no scripts "
@@ -42,8 +47,14 @@ const CommandSpec& Spec() {
           "The estimate redraws links from their match probabilities and "
           "can take a while on large results; --no-estimate leaves it "
           "out.\n\n"
-          "Exit codes: 0 written, 1 unreadable DIR or FILE not writable, 2 a "
-          "bad command line.",
+          "With --server HOST:PORT instead of DIR: the same page about the "
+          "running reckond's current entities, the scored pairs and model "
+          "of its last relink, and its stored records (the attribute checks "
+          "of the suspicious list need a token with the audit or admin "
+          "role; with the read role they are skipped and the page says "
+          "so).\n\n"
+          "Exit codes: 0 written, 1 unreadable DIR, a failed call to reckond "
+          "or FILE not writable, 2 a bad command line.",
       .flags = {{.name = "html",
                  .value_name = "FILE",
                  .help = "where to write the page (required)"},
@@ -51,10 +62,106 @@ const CommandSpec& Spec() {
                  .value_name = "N",
                  .help = "suspicious entities to show (default 50)"},
                 {.name = "no-estimate", .help = "leave the estimate out"}},
-      .min_positionals = 1,
+      .min_positionals = 0,
       .max_positionals = 1,
   };
+  for (FlagSpec& flag : ConnectionFlags()) spec.flags.push_back(std::move(flag));
+  return spec;
+}
+
+const CommandSpec& Spec() {
+  static const CommandSpec kSpec = MakeSpec();
   return kSpec;
+}
+
+// Renders `page` into `html_path` and says so.
+int WritePage(const std::string& html_path, const audit::ReportPage& page) {
+  const std::string html = audit::RenderReportHtml(page);
+  std::ofstream out(html_path, std::ios::binary);
+  out << html;
+  out.close();
+  if (!out) {
+    return ReportError(kName, absl::UnavailableError(absl::StrCat(
+                                  html_path, ": cannot write")));
+  }
+  std::cout << absl::StrFormat(
+      "wrote %s (%d bytes): %d entities, %d suspicious\n", html_path,
+      html.size(), page.view->num_entities(), page.suspicious.size());
+  return kExitOk;
+}
+
+// The estimate section as `reckon estimate --by nationality` computes it
+// from `link` (`threshold` centres the sensitivity table); fills
+// `page->estimate_note` when there is none or it is the total only.
+std::optional<LinkReport> EstimateSection(const LinkedRecords& link,
+                                          std::optional<double> threshold,
+                                          audit::ReportPage* page) {
+  std::optional<std::string> by;
+  if (link.AttributeIndex("nationality").has_value()) by = "nationality";
+  absl::StatusOr<LinkReport> report = EstimateFromLinkedRecords(
+      link, EstimateOptionsForDir(link, threshold, by));
+  if (!report.ok()) {
+    page->estimate_note =
+        absl::StrCat("No estimate: ", report.status().message());
+    return std::nullopt;
+  }
+  if (!by.has_value()) {
+    page->estimate_note = "entity_info.csv has no nationality: total only.";
+  }
+  return *std::move(report);
+}
+
+// The page about the reckond at `target.server`.
+int RunServerReport(const ParsedArgs& parsed, const AuditTarget& target,
+                    const std::string& html_path, audit::ReportPage page) {
+  absl::StatusOr<Connection> connection = Connect(parsed);
+  if (!connection.ok()) return ReportError(kName, connection.status(), true);
+  absl::StatusOr<ServerLinkage> fetched =
+      FetchLinkage(*connection, target.server, /*want_values=*/true);
+  if (!fetched.ok()) return ReportError(kName, fetched.status());
+  const audit::LinkView view = ServerView(*fetched);
+  std::optional<LinkReport> estimate;
+  if (parsed.Has("no-estimate")) {
+    page.estimate_note = "Left out (--no-estimate).";
+  } else if (view.sources.size() < 2) {
+    page.estimate_note =
+        "No estimate: it needs at least two sources (registers).";
+  } else {
+    estimate = EstimateSection(fetched->link, fetched->threshold, &page);
+  }
+  page.title = absl::StrCat("reckond ", target.server);
+  page.view = &view;
+  page.model = &fetched->model;
+  page.estimate = estimate.has_value() ? &*estimate : nullptr;
+  if (page.estimate == nullptr && page.estimate_note.empty()) {
+    page.estimate_note = "No estimate.";
+  }
+  page.suspicious = audit::FindSuspicious(view, audit::SuspiciousOptions{});
+  page.facts.push_back({"server", target.server});
+  if (fetched->last_relink_unix > 0) {
+    page.facts.push_back(
+        {"last relink", absl::FormatTime(
+                            "%Y-%m-%d %H:%M:%S UTC",
+                            absl::FromUnixSeconds(fetched->last_relink_unix),
+                            absl::UTCTimeZone())});
+  }
+  page.facts.push_back({"sources", absl::StrJoin(view.sources, ", ")});
+  page.facts.push_back({"records", absl::StrCat(view.num_records())});
+  page.facts.push_back({"entities", absl::StrCat(view.num_entities())});
+  page.facts.push_back({"links in the last relink (pairs at or above the "
+                        "threshold)",
+                        absl::StrCat(fetched->links)});
+  page.facts.push_back({"scored pairs of the last relink",
+                        absl::StrCat(view.pairs.size())});
+  page.facts.push_back({"link threshold (log2 weight)",
+                        absl::StrFormat("%.4f", view.threshold)});
+  if (fetched->values.empty()) {
+    page.facts.push_back(
+        {"stored records",
+         absl::StrCat("not read (", fetched->values_note,
+                      "): attribute checks skipped")});
+  }
+  return WritePage(html_path, page);
 }
 
 }  // namespace
@@ -75,7 +182,12 @@ int RunAuditReport(const std::vector<std::string>& args) {
                                   "--limit \"", *v, "\": expected a whole number")),
                        true);
   }
-  const std::string& dir = parsed->positionals()[0];
+  absl::StatusOr<AuditTarget> target = ResolveAuditTarget(*parsed, 0);
+  if (!target.ok()) return ReportError(kName, target.status(), true);
+  if (target->is_server()) {
+    return RunServerReport(*parsed, *target, *html_path, std::move(page));
+  }
+  const std::string& dir = target->dir;
   absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
   if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
   absl::StatusOr<DirInputs> inputs = ReadDirInputs(*audit_dir);
@@ -106,19 +218,7 @@ int RunAuditReport(const std::vector<std::string>& args) {
     // What `reckon estimate DIR --by nationality` reads and runs.
     absl::StatusOr<LinkDirRecords> read = ReadLinkDirRecords(dir, summary.sources);
     if (!read.ok()) return ReportError(kName, read.status());
-    std::optional<std::string> by;
-    if (read->link.AttributeIndex("nationality").has_value()) by = "nationality";
-    absl::StatusOr<LinkReport> report = EstimateFromLinkedRecords(
-        read->link, EstimateOptionsForDir(read->link, summary.threshold, by));
-    if (report.ok()) {
-      estimate = *std::move(report);
-      if (!by.has_value()) {
-        page.estimate_note = "entity_info.csv has no nationality: total only.";
-      }
-    } else {
-      page.estimate_note =
-          absl::StrCat("No estimate: ", report.status().message());
-    }
+    estimate = EstimateSection(read->link, summary.threshold, &page);
   }
 
   page.title = dir;
@@ -149,18 +249,7 @@ int RunAuditReport(const std::vector<std::string>& args) {
                           absl::StrCat("not read (", inputs.status().message(),
                                        "): attribute checks skipped")});
   }
-  const std::string html = audit::RenderReportHtml(page);
-  std::ofstream out(*html_path, std::ios::binary);
-  out << html;
-  out.close();
-  if (!out) {
-    return ReportError(kName, absl::UnavailableError(absl::StrCat(
-                                  *html_path, ": cannot write")));
-  }
-  std::cout << absl::StrFormat(
-      "wrote %s (%d bytes): %d entities, %d suspicious\n", *html_path,
-      html.size(), view.num_entities(), page.suspicious.size());
-  return kExitOk;
+  return WritePage(*html_path, page);
 }
 
 }  // namespace reckon::service

@@ -1,7 +1,9 @@
-// `reckon audit suspicious DIR`: entities that look wrong, worst first
-// (service/cli/audit/suspicious.h says what is flagged and how it scores).
+// `reckon audit suspicious (DIR | --server HOST:PORT)`: entities that look
+// wrong, worst first (service/cli/audit/suspicious.h says what is flagged
+// and how it scores).
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -12,6 +14,8 @@
 #include "service/cli/audit/suspicious.h"
 #include "service/cli/audit_commands.h"
 #include "service/cli/audit_io.h"
+#include "service/cli/audit_server.h"
+#include "service/cli/client.h"
 #include "service/cli/commands.h"
 
 namespace reckon::service {
@@ -19,10 +23,10 @@ namespace {
 
 constexpr char kName[] = "audit suspicious";
 
-const CommandSpec& Spec() {
-  static const CommandSpec kSpec = {
+CommandSpec MakeSpec() {
+  CommandSpec spec = {
       .name = kName,
-      .positionals = "DIR",
+      .positionals = "DIR | --server HOST:PORT",
       .summary = "list the entities that look wrong, worst first",
       .details =
           "Flags entities whose records disagree on sex, on birth date (two "
@@ -39,8 +43,15 @@ const CommandSpec& Spec() {
           "(c = 1 - (weight - threshold) / margin), large 0.5 * log2(size / "
           "max(2, sources)), not connected 1. Entities are listed by score, "
           "highest first, each with its reasons.\n\n"
+          "With --server HOST:PORT instead of DIR: the same, on the running "
+          "reckond's current entities, the scored pairs of its last relink "
+          "and its stored records (the attribute checks need a token with "
+          "the audit or admin role; with the read role they are skipped and "
+          "a note says so). JSON then names \"server\" instead of "
+          "\"dir\".\n\n"
           "Exit codes: 0 listed (whether or not anything was flagged), 1 "
-          "unreadable DIR, 2 a bad command line.",
+          "unreadable DIR or a failed call to reckond, 2 a bad command "
+          "line.",
       .flags = {{.name = "limit",
                  .value_name = "N",
                  .help = "entities to list (default 30; 0 for all)"},
@@ -52,9 +63,15 @@ const CommandSpec& Spec() {
                  .help = "how many of the largest entities to flag (default "
                          "10)"},
                 {.name = "json", .help = "print one JSON object"}},
-      .min_positionals = 1,
+      .min_positionals = 0,
       .max_positionals = 1,
   };
+  for (FlagSpec& flag : ConnectionFlags()) spec.flags.push_back(std::move(flag));
+  return spec;
+}
+
+const CommandSpec& Spec() {
+  static const CommandSpec kSpec = MakeSpec();
   return kSpec;
 }
 
@@ -87,19 +104,36 @@ int RunAuditSuspicious(const std::vector<std::string>& args) {
                                   "\": expected a positive number of bits")),
                        true);
   }
-  const std::string& dir = parsed->positionals()[0];
-  absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
-  if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
+  absl::StatusOr<AuditTarget> target = ResolveAuditTarget(*parsed, 0);
+  if (!target.ok()) return ReportError(kName, target.status(), true);
+  const std::string& dir = target->where();
   std::vector<std::string> notes;
-  absl::StatusOr<DirInputs> inputs = ReadDirInputs(*audit_dir);
-  if (inputs.ok()) {
-    audit::AttachFacts(inputs->records, &audit_dir->view);
+  audit::LinkView view;
+  if (target->is_server()) {
+    absl::StatusOr<Connection> connection = Connect(*parsed);
+    if (!connection.ok()) return ReportError(kName, connection.status(), true);
+    absl::StatusOr<ServerLinkage> fetched =
+        FetchLinkage(*connection, target->server, /*want_values=*/true);
+    if (!fetched.ok()) return ReportError(kName, fetched.status());
+    if (fetched->values.empty()) {
+      notes.push_back(absl::StrCat(
+          "sex, birth date and nationality not checked: ",
+          fetched->values_note));
+    }
+    view = ServerView(*fetched);
   } else {
-    notes.push_back(absl::StrCat(
-        "sex, birth date and nationality not checked: ",
-        inputs.status().message()));
+    absl::StatusOr<AuditDir> audit_dir = ReadAuditDir(dir);
+    if (!audit_dir.ok()) return ReportError(kName, audit_dir.status());
+    absl::StatusOr<DirInputs> inputs = ReadDirInputs(*audit_dir);
+    if (inputs.ok()) {
+      audit::AttachFacts(inputs->records, &audit_dir->view);
+    } else {
+      notes.push_back(absl::StrCat(
+          "sex, birth date and nationality not checked: ",
+          inputs.status().message()));
+    }
+    view = std::move(audit_dir->view);
   }
-  const audit::LinkView& view = audit_dir->view;
   if (!view.has_pairs) {
     notes.push_back("no pairs.csv: link strength not checked");
   } else if (!view.has_threshold()) {
@@ -128,7 +162,7 @@ int RunAuditSuspicious(const std::vector<std::string>& args) {
                        {"score", item.score},
                        {"reasons", reasons}});
     }
-    std::cout << nlohmann::json{{"dir", dir},
+    std::cout << nlohmann::json{{target->is_server() ? "server" : "dir", dir},
                                 {"flagged", flagged.size()},
                                 {"entities", view.num_entities()},
                                 {"margin", options.margin},

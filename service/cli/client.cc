@@ -1,7 +1,5 @@
 #include "service/cli/client.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -12,24 +10,9 @@
 #include <grpcpp/security/credentials.h>
 
 #include "linkage/base/status_macros.h"
+#include "service/daemon/credential_file.h"
 
 namespace reckon::service {
-namespace {
-
-absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
-                                         const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, " ", path, ": cannot open"));
-  }
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
 std::vector<FlagSpec> ConnectionFlags() {
   return {
       {"server", "HOST:PORT", "the reckond to talk to"},
@@ -50,7 +33,7 @@ absl::StatusOr<Connection> Connect(const ParsedArgs& args) {
   Connection connection;
   if (auto token_file = args.Get("token-file")) {
     RECKON_ASSIGN_OR_RETURN(std::string token,
-                            ReadFlagFile("token-file", *token_file));
+                            ReadCredentialFile("token-file", *token_file));
     connection.token = std::string(absl::StripAsciiWhitespace(token));
     if (connection.token.empty()) {
       return absl::InvalidArgumentError(
@@ -70,12 +53,12 @@ absl::StatusOr<Connection> Connect(const ParsedArgs& args) {
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (ca.has_value()) {
     grpc::SslCredentialsOptions ssl;
-    RECKON_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFlagFile("tls-ca", *ca));
+    RECKON_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile("tls-ca", *ca));
     if (cert.has_value()) {
       RECKON_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
-                              ReadFlagFile("tls-cert", *cert));
+                              ReadPemFile("tls-cert", *cert));
       RECKON_ASSIGN_OR_RETURN(ssl.pem_private_key,
-                              ReadFlagFile("tls-key", *key));
+                              ReadPemFile("tls-key", *key));
     }
     credentials = grpc::SslCredentials(ssl);
   } else {

@@ -49,10 +49,12 @@ const CommandSpec& Spec() {
           "models weighted by AIC, with an interval that carries the spread "
           "between models; when the latent-class estimate falls outside it "
           "the reported interval spans both. With pairs.csv the "
-          "interval also carries linkage error: links are redrawn from their "
-          "match probabilities 20 times, re-clustered and re-estimated "
-          "(Rubin's rules). Warnings say when the data cannot pin the number "
-          "down.\n\n"
+          "interval also carries linkage error: 20 clusterings are redrawn "
+          "jointly from the pairs' match probabilities (a partition "
+          "posterior sampled by Gibbs moves from the given clustering, as in "
+          "Sadinle 2014 and 2018), each re-estimated, and the spread is "
+          "added to the interval (Rubin's rules). Warnings say when the data "
+          "cannot pin the number down.\n\n"
           "Output: a table per stratum (each register's distinct count, the "
           "distinct count after linkage, the estimate, its 95% interval, the "
           "model), or with --json one object {\"total\": E, \"strata\": "
@@ -142,8 +144,9 @@ std::string EstimateJson(const Estimate& e, double ci_low, double ci_high,
   if (linkage.has_value()) {
     absl::StrAppend(
         &out, ", \"ci95_given_links\": ", Ci(e.ci_low, e.ci_high),
-        ", \"linkage\": {\"method\": \"links redrawn from match probabilities, "
-        "Rubin's rules on log N\", \"redraws\": ",
+        ", \"linkage\": {\"method\": \"clusterings redrawn jointly from pair "
+        "match probabilities (partition posterior, Gibbs), Rubin's rules on "
+        "log N\", \"redraws\": ",
         linkage->redraws, ", \"failed\": ", linkage->failed,
         ", \"n_hat\": ", JsonNumber(linkage->n_hat, 1),
         ", \"ci95\": ", Ci(linkage->ci_low, linkage->ci_high),
@@ -302,8 +305,8 @@ int RunDir(const std::string& dir, const std::optional<std::string>& by,
   if (report->total.linkage.has_value()) {
     const RubinSummary& l = *report->total.linkage;
     std::cout << "\nintervals include linkage error: " << l.redraws
-              << " redraws of the links from their match probabilities "
-                 "(total over redraws "
+              << " joint redraws of the clustering from the pairs' match "
+                 "probabilities (total over redraws "
               << Whole(l.n_hat) << " " << Interval(l.ci_low, l.ci_high)
               << "; on the given links alone "
               << Interval(report->total.estimate.ci_low,

@@ -45,11 +45,17 @@ nlohmann::json ModelJson(const LinkResult& result) {
   }
   nlohmann::json training = nlohmann::json::array();
   for (const TrainingSession& session : result.training) {
+    // The comparisons whose m this session trained (see training.h).
+    nlohmann::json trained = nlohmann::json::array();
+    for (size_t c = 0; c < session.trained.size(); ++c) {
+      if (session.trained[c]) trained.push_back(result.model.comparisons[c].name);
+    }
     training.push_back({{"session", session.name},
                         {"pairs", session.pairs},
                         {"lambda", session.lambda},
                         {"iterations", session.em.iterations},
-                        {"converged", session.em.converged}});
+                        {"converged", session.em.converged},
+                        {"trained", trained}});
   }
   return {{"lambda", result.model.lambda},
           {"random_pair_match_probability", result.random_pair_lambda},
@@ -87,7 +93,11 @@ nlohmann::json SummaryJson(const std::vector<Record>& records,
         {"oversized_blocks", stats.oversized_blocks},
         {"records_in_oversized_blocks", stats.records_in_oversized},
         {"largest_block", stats.largest_block},
-        {"pairs_in_blocks", stats.pairs_in_blocks}};
+        {"pairs_in_blocks", stats.pairs_in_blocks},
+        {"max_block_size", config.MaxBlockSize(k)},
+        // A training-only key's pairs are sampled for training, never
+        // candidates.
+        {"training_only", config.blocking_keys[k].training_only}};
   }
   nlohmann::json unparseable = nlohmann::json::object();
   for (const auto& [field, count] : result.prepared->unparseable) {

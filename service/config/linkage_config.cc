@@ -193,6 +193,25 @@ absl::StatusOr<LoadedConfig> ConvertLinkageConfig(
     BlockingKeySpec spec;
     spec.name = key.name().empty() ? absl::StrCat("key", i) : key.name();
     spec.train = !key.has_train() || key.train();
+    spec.training_only = key.training_only();
+    if (key.max_block_size() < 0 || key.max_block_size() == 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".max_block_size: must be 0 (the default) or at "
+                              "least 2, got ", key.max_block_size()));
+    }
+    spec.max_block_size = static_cast<size_t>(key.max_block_size());
+    if (key.when_missing() != v1::FIELD_UNSPECIFIED ||
+        !key.when_missing_column().empty()) {
+      RECKON_ASSIGN_OR_RETURN(
+          spec.when_missing,
+          ToFieldRef(key.when_missing(), key.when_missing_column(),
+                     absl::StrCat(where, ".when_missing")));
+      if (key.has_train() && key.train()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": a key with when_missing cannot be trained on"));
+      }
+      spec.train = false;
+    }
     for (int p = 0; p < key.parts_size(); ++p) {
       const v1::KeyPart& part = key.parts(p);
       const std::string part_where = absl::StrCat(where, ".parts[", p, "]");

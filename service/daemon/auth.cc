@@ -1,7 +1,5 @@
 #include "service/daemon/auth.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -12,7 +10,9 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include "linkage/base/status_macros.h"
 #include "reckon/v1/auth.pb.h"
+#include "service/daemon/credential_file.h"
 #include "service/daemon/sha256.h"
 
 namespace reckon::service {
@@ -131,14 +131,8 @@ absl::StatusOr<Authenticator> Authenticator::FromText(
 }
 
 absl::StatusOr<Authenticator> Authenticator::FromFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--auth ", path, ": cannot open"));
-  }
-  std::ostringstream text;
-  text << file.rdbuf();
-  return FromText(text.str(), path);
+  RECKON_ASSIGN_OR_RETURN(std::string text, ReadCredentialFile("auth", path));
+  return FromText(text, path);
 }
 
 absl::StatusOr<Principal> Authenticator::Authenticate(

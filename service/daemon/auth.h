@@ -30,8 +30,8 @@ namespace reckon::service {
 // What a call needs.
 enum class Permission {
   kSubmit,  // SubmitBatch, UploadBatch (with a source)
-  kRead,    // GetStatus, Resolve, GetEntity, Estimate
-  kAudit,   // Explain, stored records in GetEntity
+  kRead,    // GetStatus, Resolve, GetEntity, Estimate, ExportLinkage
+  kAudit,   // Explain, stored records in GetEntity and ExportLinkage
   kAdmin,   // Relink, GetOperation
 };
 

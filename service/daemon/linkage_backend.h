@@ -39,6 +39,7 @@
 #include "linkage/base/record.h"
 #include "linkage/linker/config.h"
 #include "reckon/v1/reckon.pb.h"
+#include "service/daemon/linkage_snapshot.h"
 #include "service/store/sqlite_store.h"
 
 namespace reckon::service {
@@ -74,6 +75,14 @@ class LinkageBackend {
   virtual absl::StatusOr<v1::Operation> GetOperation(std::string_view name) = 0;
   virtual absl::StatusOr<v1::EstimateResponse> Estimate(
       const v1::EstimateRequest& request, const ExecOptions& exec) = 0;
+
+  // A copy of the current linkage for ExportLinkage (linkage_snapshot.h);
+  // kFailedPrecondition before the first relink. The default answers
+  // kUnimplemented.
+  virtual absl::StatusOr<LinkageSnapshot> Snapshot(const ExecOptions&) const {
+    return absl::UnimplementedError(
+        "ExportLinkage: not available in this build of reckond");
+  }
 
   // For GetStatus.
   virtual int64_t entity_count() const = 0;

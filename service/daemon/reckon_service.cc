@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 
 #include "linkage/base/status_macros.h"
+#include "service/daemon/linkage_export.h"
 #include "service/daemon/log.h"
 #include "service/daemon/proto_convert.h"
 #include "service/daemon/status_convert.h"
@@ -372,6 +374,45 @@ grpc::Status LinkageServiceImpl::GetOperation(
     RECKON_ASSIGN_OR_RETURN(*response,
                             deps_.linkage->GetOperation(request->name()));
     return absl::OkStatus();
+  };
+  return call.Finish(run());
+}
+
+grpc::Status LinkageServiceImpl::ExportLinkage(
+    grpc::ServerContext* context, const v1::ExportLinkageRequest* request,
+    grpc::ServerWriter<v1::ExportLinkageResponse>* writer) {
+  Call call(deps_, context, "ExportLinkage");
+  auto run = [&]() -> absl::Status {
+    RECKON_ASSIGN_OR_RETURN(Principal principal, call.Authenticate());
+    RECKON_RETURN_IF_ERROR(Authorize(principal, Permission::kRead));
+    if (request->with_values()) {
+      RECKON_RETURN_IF_ERROR(Authorize(principal, Permission::kAudit));
+    }
+    RECKON_ASSIGN_OR_RETURN(LinkageSnapshot snapshot,
+                            deps_.linkage->Snapshot(call.exec()));
+    std::vector<Record> stored;
+    std::vector<const Record*> values;
+    if (request->with_values()) {
+      // GetRecords skips keys it does not hold, so match by key.
+      RECKON_ASSIGN_OR_RETURN(stored, deps_.store->GetRecords(snapshot.keys));
+      absl::flat_hash_map<RecordKey, const Record*> by_key;
+      for (const Record& record : stored) by_key[record.Key()] = &record;
+      values.reserve(snapshot.keys.size());
+      for (const RecordKey& key : snapshot.keys) {
+        auto it = by_key.find(key);
+        values.push_back(it == by_key.end() ? nullptr : it->second);
+      }
+    }
+    return StreamLinkage(
+        snapshot, values, ExportOptions{},
+        [&](const v1::ExportLinkageResponse& message) -> absl::Status {
+          RECKON_RETURN_IF_ERROR(call.CheckAlive());
+          if (!writer->Write(message)) {
+            return absl::CancelledError(
+                "ExportLinkage: the client closed the stream");
+          }
+          return absl::OkStatus();
+        });
   };
   return call.Finish(run());
 }

@@ -82,6 +82,9 @@ class LinkageServiceImpl final : public v1::LinkageService::Service {
   grpc::Status GetOperation(grpc::ServerContext* context,
                             const v1::GetOperationRequest* request,
                             v1::Operation* response) override;
+  grpc::Status ExportLinkage(
+      grpc::ServerContext* context, const v1::ExportLinkageRequest* request,
+      grpc::ServerWriter<v1::ExportLinkageResponse>* writer) override;
 
  private:
   ServiceDeps deps_;

@@ -5,10 +5,15 @@
 //   persist_mu_  serializes what writes entity assignments to the store (a
 //                batch's resolution, a relink's save), so that a relink's
 //                "replace every assignment" never overwrites a newer batch.
+//                It also guards the entity id sequence (next_entity_),
+//                whose reservations in the store so happen outside mu_.
 //   mu_          reader/writer lock over the serving index: Resolve and the
-//                other reads share it; adding a batch and swapping in a
-//                relinked index take it exclusively (in memory only, never
-//                across a store write of a whole relink).
+//                other reads share it, and so does the slow half of adding
+//                a batch (Resolver::ScoreBatch, which only reads); indexing
+//                the scored batch (CommitBatch, appends) and swapping in a
+//                relinked index take it exclusively, in memory only, never
+//                across a store write. So Resolve waits at most for a
+//                batch's commit, never for its scoring.
 //   ops_mu_      the operations table.
 #include <algorithm>
 #include <atomic>
@@ -103,6 +108,8 @@ void FieldToProto(const FieldExplanation& field, v1::FieldReason* proto) {
   proto->set_weight(field.weight);
   proto->set_left_value(field.value_a);
   proto->set_right_value(field.value_b);
+  proto->set_tf_adjustment(field.tf_adjustment);
+  proto->set_level_number(field.level);
 }
 
 class ResolvingLinkage final : public LinkageBackend {
@@ -127,7 +134,7 @@ class ResolvingLinkage final : public LinkageBackend {
     RECKON_ASSIGN_OR_RETURN(store::ResolutionState state,
                             store.LoadResolutionState());
     {
-      absl::MutexLock lock(&mu_);
+      absl::MutexLock lock(&persist_mu_);
       next_entity_ = state.next_entity;
       reserved_entity_ = state.next_entity;
     }
@@ -141,20 +148,96 @@ class ResolvingLinkage final : public LinkageBackend {
   }
 
   absl::Status OnRecordsStored(const std::vector<Record>& records,
-                               const ExecOptions& exec) override {
-    absl::MutexLock persist(&persist_mu_);
+                                const ExecOptions& exec) override {
+    const absl::Time start = absl::Now();
+    // 1. Prepare (normalize, key) with no lock held: PrepareBatch reads only
+    // what the resolver fixed at its creation, and the shared_ptr keeps it
+    // alive through a relink's swap. Concurrent batches prepare in parallel.
+    std::shared_ptr<Index> prepared_for;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      prepared_for = index_;
+    }
+    std::optional<PendingBatch> pending;
+    if (prepared_for != nullptr) {
+      RECKON_ASSIGN_OR_RETURN(
+          pending, prepared_for->resolver->PrepareBatch(records, exec));
+    }
+    const absl::Time prepared_at = absl::Now();
+    absl::ReleasableMutexLock persist(&persist_mu_);
+    const absl::Time locked_at = absl::Now();
+    // 2. Score under the shared lock: the index cannot change meanwhile, as
+    // everything that changes it holds persist_mu_.
+    const Index* scored_against = nullptr;
+    std::vector<Record> fresh;
+    int64_t joining = 0;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (index_ != nullptr) {
+        scored_against = index_.get();
+        fresh = FreshLocked(*index_, records);
+        if (index_ != prepared_for || fresh.size() != records.size()) {
+          // A relink swapped the index in, or has some of these records.
+          RECKON_ASSIGN_OR_RETURN(pending,
+                                  index_->resolver->PrepareBatch(fresh, exec));
+        }
+        RECKON_RETURN_IF_ERROR(index_->resolver->ScoreBatch(&*pending, exec));
+        joining = static_cast<int64_t>(pending->joining());
+        // Reserve the ids of the new entities now, not under mu_.
+        RECKON_RETURN_IF_ERROR(
+            ReserveIds(static_cast<int64_t>(pending->size()) - joining));
+      }
+    }
+    const absl::Time scored_at = absl::Now();
+    // 3. Index under the exclusive lock: appends only.
     std::vector<store::EntityAssignment> assignments;
-    int64_t next_entity = 0;
+    AddReport report;
     {
       absl::WriterMutexLock lock(&mu_);
       if (capturing_) {
         pending_.insert(pending_.end(), records.begin(), records.end());
       }
       if (index_ == nullptr) return absl::OkStatus();  // the relink covers them
-      RECKON_RETURN_IF_ERROR(AddLocked(*index_, records, exec, &assignments));
-      next_entity = next_entity_;
+      if (index_.get() != scored_against || !pending.has_value()) {
+        return absl::InternalError(
+            "resolve: the index changed while a batch was scored");
+      }
+      RECKON_ASSIGN_OR_RETURN(report,
+                              index_->resolver->CommitBatch(std::move(*pending)));
+      RECKON_RETURN_IF_ERROR(
+          RecordAddedLocked(*index_, fresh, report, &assignments));
     }
-    return store_->SaveAssignments(assignments, next_entity);
+    if (assignments.empty()) return absl::OkStatus();
+    const absl::Time committed_at = absl::Now();
+    // 4. Save, outside persist_mu_ so that the next batch scores meanwhile.
+    // Batches queue their assignments in commit order; whoever saves next
+    // writes everything queued in one transaction (one fsync for several
+    // batches), so saves keep commit order.
+    uint64_t ticket = 0;
+    {
+      absl::MutexLock queue(&queue_mu_);
+      queued_.insert(queued_.end(), std::make_move_iterator(assignments.begin()),
+                     std::make_move_iterator(assignments.end()));
+      queued_next_entity_ = std::max(queued_next_entity_, next_entity_);
+      ticket = ++queued_tickets_;
+    }
+    persist.Release();
+    RECKON_RETURN_IF_ERROR(SaveQueued(ticket));
+    // Counts only: no personal data in logs.
+    const auto added = static_cast<int64_t>(report.records.size());
+    const auto started = static_cast<int64_t>(report.new_entities);
+    Log(LogLevel::kInfo, "batch_resolved",
+        {{"records", added},
+         {"joined_existing_entities", joining},
+         {"new_entities", started},
+         {"joined_new_entities", added - joining - started},
+         {"comparisons", static_cast<int64_t>(report.comparisons)},
+         {"prepare_ms", absl::ToDoubleMilliseconds(prepared_at - start)},
+         {"wait_ms", absl::ToDoubleMilliseconds(locked_at - prepared_at)},
+         {"score_ms", absl::ToDoubleMilliseconds(scored_at - locked_at)},
+         {"commit_ms", absl::ToDoubleMilliseconds(committed_at - scored_at)},
+         {"save_ms", absl::ToDoubleMilliseconds(absl::Now() - committed_at)}});
+    return absl::OkStatus();
   }
 
   absl::StatusOr<v1::ResolveResponse> Resolve(
@@ -244,6 +327,7 @@ class ResolvingLinkage final : public LinkageBackend {
       FieldToProto(field, response.add_fields());
     }
     response.set_total_weight(explanation.weight);
+    response.set_threshold(explanation.threshold);
     response.set_match_probability(explanation.probability);
     response.set_linked(a != b && explanation.weight >= explanation.threshold);
     response.set_same_entity(resolver.entity(a) == resolver.entity(b));
@@ -300,6 +384,21 @@ class ResolvingLinkage final : public LinkageBackend {
     return response;
   }
 
+  // For ExportLinkage (the `reckon audit --server` commands).
+  absl::StatusOr<LinkageSnapshot> Snapshot(const ExecOptions&) const override {
+    absl::ReaderMutexLock lock(&mu_);
+    RECKON_RETURN_IF_ERROR(CheckIndexLocked("ExportLinkage"));
+    LinkageSnapshot snapshot;
+    snapshot.link = LinkedRecordsLocked();
+    snapshot.keys = index_->keys;
+    const LinkResult& result = index_->resolver->result();
+    snapshot.model = result.model;
+    snapshot.threshold = result.threshold;
+    snapshot.links = result.links;
+    snapshot.last_relink_unix = last_relink_unix_.load();
+    return snapshot;
+  }
+
   int64_t entity_count() const override {
     absl::ReaderMutexLock lock(&mu_);
     return index_ == nullptr ? 0
@@ -337,18 +436,57 @@ class ResolvingLinkage final : public LinkageBackend {
     return it->second;
   }
 
+  // Saves the queued assignments unless those up to `ticket` are saved
+  // already (by another batch's save, or superseded by a relink's).
+  absl::Status SaveQueued(uint64_t ticket) ABSL_LOCKS_EXCLUDED(save_mu_) {
+    absl::MutexLock save(&save_mu_);
+    if (saved_tickets_ >= ticket) return absl::OkStatus();
+    std::vector<store::EntityAssignment> assignments;
+    int64_t next_entity = 0;
+    uint64_t last = 0;
+    {
+      absl::MutexLock queue(&queue_mu_);
+      assignments.swap(queued_);
+      next_entity = queued_next_entity_;
+      last = queued_tickets_;
+    }
+    saved_tickets_ = last;
+    return store_->SaveAssignments(assignments, next_entity);
+  }
+
+  // `records` less those `index` already holds (a batch captured during a
+  // relink whose snapshot also has it).
+  static std::vector<Record> FreshLocked(const Index& index,
+                                         const std::vector<Record>& records) {
+    std::vector<Record> fresh;
+    fresh.reserve(records.size());
+    for (const Record& record : records) {
+      if (!index.by_key.contains(record.Key())) fresh.push_back(record);
+    }
+    return fresh;
+  }
+
+  // Makes sure `count` more entity ids can be handed out without a store
+  // write, reserving a block in the store if not.
+  absl::Status ReserveIds(int64_t count)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_) {
+    if (next_entity_ + count <= reserved_entity_) return absl::OkStatus();
+    const int64_t reserved = next_entity_ + count + kIdReserve;
+    RECKON_RETURN_IF_ERROR(store_->SaveAssignments({}, reserved));
+    reserved_entity_ = reserved;
+    return absl::OkStatus();
+  }
+
   // Hands out the next entity number, reserving more ids in the store when
   // the reserve runs out.
-  absl::StatusOr<int64_t> NextEntityLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (next_entity_ >= reserved_entity_) {
-      reserved_entity_ = next_entity_ + kIdReserve;
-      RECKON_RETURN_IF_ERROR(store_->SaveAssignments({}, reserved_entity_));
-    }
+  absl::StatusOr<int64_t> NextEntityLocked()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_) {
+    RECKON_RETURN_IF_ERROR(ReserveIds(1));
     return next_entity_++;
   }
 
   absl::Status NameNewEntitiesLocked(Index& index)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_, mu_) {
     while (index.entity_ids.size() < index.resolver->num_entities()) {
       RECKON_ASSIGN_OR_RETURN(int64_t number, NextEntityLocked());
       index.entity_ids.push_back(EntityIdOf(number));
@@ -359,27 +497,12 @@ class ResolvingLinkage final : public LinkageBackend {
     return absl::OkStatus();
   }
 
-  // Resolves and indexes `records` (skipping those the index already has),
-  // appending their assignments.
-  absl::Status AddLocked(Index& index, const std::vector<Record>& records,
-                         const ExecOptions& exec,
-                         std::vector<store::EntityAssignment>* assignments)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    // Copies only when some records are indexed already (a batch captured
-    // during a relink that the relink's snapshot also holds).
-    std::vector<Record> copies;
-    bool all_fresh = true;
-    for (const Record& record : records) {
-      if (index.by_key.contains(record.Key())) all_fresh = false;
-    }
-    if (!all_fresh) {
-      for (const Record& record : records) {
-        if (!index.by_key.contains(record.Key())) copies.push_back(record);
-      }
-    }
-    const std::vector<Record>& fresh = all_fresh ? records : copies;
-    if (fresh.empty()) return absl::OkStatus();
-    RECKON_ASSIGN_OR_RETURN(AddReport report, index.resolver->Add(fresh, exec));
+  // Names the entities `report` started and records where `fresh` (the
+  // records it indexed, in order) went, appending their assignments.
+  absl::Status RecordAddedLocked(
+      Index& index, const std::vector<Record>& fresh, const AddReport& report,
+      std::vector<store::EntityAssignment>* assignments)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_, mu_) {
     RECKON_RETURN_IF_ERROR(NameNewEntitiesLocked(index));
     for (size_t i = 0; i < fresh.size(); ++i) {
       const uint32_t record = report.records[i];
@@ -391,6 +514,18 @@ class ResolvingLinkage final : public LinkageBackend {
                               index.entity_ids[entity]});
     }
     return absl::OkStatus();
+  }
+
+  // Resolves and indexes `records` (skipping those the index already has)
+  // in one step, appending their assignments.
+  absl::Status AddLocked(Index& index, const std::vector<Record>& records,
+                         const ExecOptions& exec,
+                         std::vector<store::EntityAssignment>* assignments)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_, mu_) {
+    const std::vector<Record> fresh = FreshLocked(index, records);
+    if (fresh.empty()) return absl::OkStatus();
+    RECKON_ASSIGN_OR_RETURN(AddReport report, index.resolver->Add(fresh, exec));
+    return RecordAddedLocked(index, fresh, report, assignments);
   }
 
   LinkedRecords LinkedRecordsLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -517,7 +652,11 @@ class ResolvingLinkage final : public LinkageBackend {
                             Resolver::Create(*linker_, std::move(linked), exec));
     auto index = std::make_unique<Index>();
     index->resolver = std::move(resolver);
-    index->keys.reserve(records.size());
+    // Room for the records batches will add before the next relink, so
+    // that a commit (under the exclusive lock) rarely grows these.
+    const size_t room = records.size() + std::max<size_t>(records.size() / 4, 4096);
+    index->keys.reserve(room);
+    index->by_key.reserve(room);
     for (uint32_t r = 0; r < records.size(); ++r) {
       index->keys.push_back(records[r].Key());
       index->by_key[index->keys.back()] = r;
@@ -584,8 +723,19 @@ class ResolvingLinkage final : public LinkageBackend {
     row.links = summary.links();
     row.merges = summary.merges();
     row.splits = summary.splits();
-    RECKON_RETURN_IF_ERROR(
-        store_->SaveRelink(row, assignments, changes, next_entity).status());
+    {
+      // Batches' assignments still queued were made on the old index before
+      // the swap; this save replaces every assignment, theirs included.
+      absl::MutexLock save(&save_mu_);
+      {
+        absl::MutexLock queue(&queue_mu_);
+        queued_.clear();
+        next_entity = std::max(next_entity, queued_next_entity_);
+        saved_tickets_ = queued_tickets_;
+      }
+      RECKON_RETURN_IF_ERROR(
+          store_->SaveRelink(row, assignments, changes, next_entity).status());
+    }
     last_relink_unix_.store(row.finished_unix);
     return summary;
   }
@@ -597,7 +747,7 @@ class ResolvingLinkage final : public LinkageBackend {
   absl::Status AssignIds(Index& index,
                          const absl::flat_hash_map<RecordKey, std::string>& previous,
                          std::vector<store::EntityChange>* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_, mu_) {
     const Resolver& resolver = *index.resolver;
     const size_t entities = resolver.num_entities();
     // (new entity, old id) -> shared records.
@@ -634,6 +784,12 @@ class ResolvingLinkage final : public LinkageBackend {
     index.entity_ids.clear();
     index.by_id.clear();
     index.members.assign(entities, {});
+    // Room for entities that batches start before the next relink, so that
+    // naming one (under the exclusive lock) rarely rehashes or moves these.
+    const size_t room = entities + std::max<size_t>(entities / 4, 4096);
+    index.entity_ids.reserve(room);
+    index.by_id.reserve(room);
+    index.members.reserve(room);
     for (uint32_t e = 0; e < entities; ++e) {
       if (ids[e].empty()) {
         RECKON_ASSIGN_OR_RETURN(int64_t number, NextEntityLocked());
@@ -668,13 +824,21 @@ class ResolvingLinkage final : public LinkageBackend {
   std::atomic<int64_t> last_relink_unix_{0};
   std::atomic<bool> cancel_{false};
 
-  absl::Mutex persist_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  absl::Mutex persist_mu_ ABSL_ACQUIRED_BEFORE(mu_, save_mu_);
+  // Saves of batches' assignments (see OnRecordsStored); a relink's save
+  // takes save_mu_ too, dropping what is queued (its save covers it).
+  absl::Mutex save_mu_ ABSL_ACQUIRED_BEFORE(queue_mu_);
+  uint64_t saved_tickets_ ABSL_GUARDED_BY(save_mu_) = 0;
+  absl::Mutex queue_mu_;
+  std::vector<store::EntityAssignment> queued_ ABSL_GUARDED_BY(queue_mu_);
+  int64_t queued_next_entity_ ABSL_GUARDED_BY(queue_mu_) = 0;
+  uint64_t queued_tickets_ ABSL_GUARDED_BY(queue_mu_) = 0;
   mutable absl::Mutex mu_;
-  std::unique_ptr<Index> index_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<Index> index_ ABSL_GUARDED_BY(mu_);
   bool capturing_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<Record> pending_ ABSL_GUARDED_BY(mu_);
-  int64_t next_entity_ ABSL_GUARDED_BY(mu_) = 1;
-  int64_t reserved_entity_ ABSL_GUARDED_BY(mu_) = 1;
+  int64_t next_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;
+  int64_t reserved_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;
 
   absl::Mutex ops_mu_;
   std::map<std::string, v1::Operation> operations_ ABSL_GUARDED_BY(ops_mu_);

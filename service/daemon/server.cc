@@ -2,9 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -22,26 +20,11 @@
 
 #include "linkage/base/status_macros.h"
 #include "service/config/linkage_config.h"
+#include "service/daemon/credential_file.h"
 #include "service/daemon/log.h"
 
 namespace reckon::service {
 namespace {
-
-absl::StatusOr<std::string> ReadPem(const std::string& flag,
-                                    const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, " ", path, ": cannot open"));
-  }
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (text.str().find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, " ", path, ": not a PEM file"));
-  }
-  return text.str();
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const Server::Options& options) {
@@ -59,13 +42,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   grpc::SslServerCredentialsOptions ssl;
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
   RECKON_ASSIGN_OR_RETURN(pair.cert_chain,
-                          ReadPem("tls-cert", options.tls_cert_file));
+                          ReadPemFile("tls-cert", options.tls_cert_file));
   RECKON_ASSIGN_OR_RETURN(pair.private_key,
-                          ReadPem("tls-key", options.tls_key_file));
+                          ReadPemFile("tls-key", options.tls_key_file));
   ssl.pem_key_cert_pairs.push_back(std::move(pair));
   if (!options.client_ca_file.empty()) {
     RECKON_ASSIGN_OR_RETURN(ssl.pem_root_certs,
-                            ReadPem("client-ca", options.client_ca_file));
+                            ReadPemFile("client-ca", options.client_ca_file));
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }

@@ -135,10 +135,14 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path,
   // WAL: readers never block the writer and a commit is one append to the
   // log. synchronous=FULL: fsync the WAL at every commit, so an
   // acknowledged batch survives power loss, not only a process crash.
+  // cache_size: 64 MiB of pages per connection (SQLite's default is 2 MiB),
+  // so that at a million records the indexes that every batch's inserts
+  // and entity assignments walk stay in memory.
   absl::Status status = Exec(db,
                              "PRAGMA journal_mode=WAL;"
                              "PRAGMA synchronous=FULL;"
-                             "PRAGMA foreign_keys=ON;",
+                             "PRAGMA foreign_keys=ON;"
+                             "PRAGMA cache_size=-65536;",
                              "configure connection");
   if (!status.ok()) {
     sqlite3_close(db);

@@ -102,7 +102,13 @@ ExplainReport BuildExplainReport(const Linker& linker, const LinkResult& result,
       }
     }
     for (SharedBlock& block : report.shared_blocks) {
-      block.dropped = block.records > config.max_block_size;
+      block.cap = config.max_block_size;
+      for (size_t k = 0; k < config.blocking_keys.size(); ++k) {
+        if (config.blocking_keys[k].name == block.key) {
+          block.cap = config.MaxBlockSize(k);
+        }
+      }
+      block.dropped = block.records > block.cap;
     }
   }
   const uint16_t source_a = result.prepared->source[a];
@@ -130,7 +136,38 @@ ExplainReport BuildExplainReport(const Linker& linker, const LinkResult& result,
   return report;
 }
 
+ExplainReport ExplainReportFromServer(const std::string& left,
+                                      const std::string& right,
+                                      const std::vector<ExplainField>& fields,
+                                      double weight, double probability,
+                                      double threshold,
+                                      const std::vector<std::string>& keys) {
+  ExplainReport report;
+  report.label_a = left;
+  report.label_b = right;
+  report.fields = fields;
+  report.given_known = false;
+  double running = 0.0;
+  for (ExplainField& field : report.fields) {
+    running += field.weight;
+    field.running_total = running;
+  }
+  report.weight = weight;
+  report.probability = probability;
+  report.threshold = threshold;
+  for (const std::string& key : keys) {
+    const size_t equals = key.find('=');
+    SharedBlock block;
+    block.key = key.substr(0, equals);
+    if (equals != std::string::npos) block.value = key.substr(equals + 1);
+    block.records_known = false;
+    report.shared_blocks.push_back(std::move(block));
+  }
+  return report;
+}
+
 bool AgreesWithPairsCsv(const ExplainReport& report, const DirPairInfo& dir) {
+  if (!dir.server.empty()) return true;
   if (!dir.weight.has_value()) return !report.rerun_weight.has_value();
   return FormatWeight(*dir.weight) == FormatWeight(report.weight);
 }
@@ -194,9 +231,14 @@ std::string FormatExplainText(const ExplainReport& report,
                                  " (of which %+.3f for how rare the value is)",
                                  field.tf_adjustment));
     }
-    absl::StrAppend(&text, "\n  A ", Quoted(field.given_a), "  compared as ",
-                    Quoted(field.compared_a), "\n  B ", Quoted(field.given_b),
-                    "  compared as ", Quoted(field.compared_b), "\n");
+    if (report.given_known) {
+      absl::StrAppend(&text, "\n  A ", Quoted(field.given_a), "  compared as ",
+                      Quoted(field.compared_a), "\n  B ", Quoted(field.given_b),
+                      "  compared as ", Quoted(field.compared_b), "\n");
+    } else {
+      absl::StrAppend(&text, "\n  A compared as ", Quoted(field.compared_a),
+                      "\n  B compared as ", Quoted(field.compared_b), "\n");
+    }
   }
   absl::StrAppend(&text, "\n", Waterfall(report.fields, report.weight,
                                          report.threshold),
@@ -209,7 +251,11 @@ std::string FormatExplainText(const ExplainReport& report,
                       FormatWeight(report.weight), link ? ">=" : "<",
                       FormatWeight(report.threshold),
                       link ? "a link" : "not a link", report.probability));
-  if (dir.weight.has_value()) {
+  if (!dir.server.empty()) {
+    absl::StrAppend(&text, "reckond ", dir.server,
+                    ": scored with its current model (no pairs.csv to check "
+                    "against)\n");
+  } else if (dir.weight.has_value()) {
     absl::StrAppend(
         &text, "pairs.csv: weight ", FormatWeight(*dir.weight),
         AgreesWithPairsCsv(report, dir)
@@ -254,11 +300,16 @@ std::string FormatExplainText(const ExplainReport& report,
     std::vector<std::string> keys;
     bool all_dropped = true;
     for (const SharedBlock& block : report.shared_blocks) {
+      if (!block.records_known) {
+        keys.push_back(absl::StrCat(block.key, "=", block.value));
+        all_dropped = false;
+        continue;
+      }
       std::string item = absl::StrFormat("%s=%s (block of %d records", block.key,
                                          block.value, block.records);
       if (block.dropped) {
         absl::StrAppend(&item, absl::StrFormat(", over the cap of %d: dropped",
-                                               report.max_block_size));
+                                               block.cap));
       }
       item += ")";
       all_dropped = all_dropped && block.dropped;
@@ -279,8 +330,12 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir) 
   nlohmann::json fields = nlohmann::json::array();
   for (const ExplainField& field : report.fields) {
     fields.push_back({{"comparison", field.comparison},
-                      {"given_a", field.given_a},
-                      {"given_b", field.given_b},
+                      {"given_a", report.given_known
+                                      ? nlohmann::json(field.given_a)
+                                      : nlohmann::json(nullptr)},
+                      {"given_b", report.given_known
+                                      ? nlohmann::json(field.given_b)
+                                      : nlohmann::json(nullptr)},
                       {"compared_a", field.compared_a},
                       {"compared_b", field.compared_b},
                       {"level", field.level},
@@ -292,10 +347,19 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir) 
   nlohmann::json blocks = nlohmann::json::array();
   bool met = false;
   for (const SharedBlock& block : report.shared_blocks) {
+    if (!block.records_known) {
+      blocks.push_back({{"key", block.key},
+                        {"value", block.value},
+                        {"records", nullptr},
+                        {"dropped", nullptr}});
+      met = true;
+      continue;
+    }
     blocks.push_back({{"key", block.key},
                       {"value", block.value},
                       {"records", block.records},
-                      {"dropped", block.dropped}});
+                      {"dropped", block.dropped},
+                      {"max_block_size", block.cap}});
     met = met || !block.dropped;
   }
   nlohmann::json pairs_csv = nullptr;
@@ -303,7 +367,7 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir) 
     pairs_csv = {{"weight", FormatWeight(*dir.weight)},
                  {"probability", dir.probability.value_or(0.0)}};
   }
-  return {{"a", report.label_a},
+  nlohmann::json out = {{"a", report.label_a},
           {"b", report.label_b},
           {"fields", fields},
           {"weight", report.weight},
@@ -320,6 +384,13 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir) 
           {"shared_keys", blocks},
           {"met", report.mode_allows && met},
           {"max_block_size", report.max_block_size}};
+  if (!dir.server.empty()) {
+    // Nothing to check against, and no block cap known.
+    out["server"] = dir.server;
+    out["agrees_with_pairs_csv"] = nullptr;
+    out["max_block_size"] = nullptr;
+  }
+  return out;
 }
 
 }  // namespace reckon::service::audit

@@ -27,7 +27,7 @@ namespace reckon::service::audit {
 
 struct ExplainField {
   std::string comparison;
-  std::string given_a;  // as the input file wrote it
+  std::string given_a;  // as the input file wrote it (see given_known)
   std::string given_b;
   std::string compared_a;  // as the comparator sees it (normalized)
   std::string compared_b;
@@ -42,13 +42,20 @@ struct SharedBlock {
   std::string key;
   std::string value;
   size_t records = 0;    // records holding this key value
-  bool dropped = false;  // over max_block_size: its pairs were not made
+  bool dropped = false;  // over its key's cap: its pairs were not made
+  size_t cap = 0;        // the key's block-size cap (LinkerConfig::MaxBlockSize)
+  // False when the block's size is not known (reckond's Explain names the
+  // shared keys only): `records` and `dropped` then mean nothing.
+  bool records_known = true;
 };
 
 struct ExplainReport {
   std::string label_a;  // "source:id"
   std::string label_b;
   std::vector<ExplainField> fields;
+  // False when the fields' given values are not known (reckond's Explain
+  // sends the compared forms only).
+  bool given_known = true;
   // Summed as the linker sums it; see the file comment.
   double weight = 0.0;
   double probability = 0.0;
@@ -79,7 +86,22 @@ struct DirPairInfo {
   std::optional<double> probability;
   std::string entity_a;  // entity ids from entities.csv
   std::string entity_b;
+  // Set (HOST:PORT) when the explanation is reckond's, of its current
+  // model: there is no pairs.csv to check against, and the entity ids are
+  // the daemon's.
+  std::string server;
 };
+
+// The report of reckond's Explain for `left` and `right` ("source:id"), as
+// BuildExplainReport makes it for a DIR, with what the daemon does not send
+// marked unknown (given values, block sizes) and the link mode taken to
+// allow the pair.
+ExplainReport ExplainReportFromServer(const std::string& left,
+                                      const std::string& right,
+                                      const std::vector<ExplainField>& fields,
+                                      double weight, double probability,
+                                      double threshold,
+                                      const std::vector<std::string>& keys);
 
 // The text output: field details, the waterfall, the verdict, the check
 // against pairs.csv and the blocking keys.
@@ -90,7 +112,8 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir);
 
 // Whether the explanation's weight is the one pairs.csv holds, compared as
 // pairs.csv writes weights ("%.6f"). True when pairs.csv has no row and the
-// re-run did not keep the pair either.
+// re-run did not keep the pair either, and for reckond's explanations
+// (nothing to check against).
 bool AgreesWithPairsCsv(const ExplainReport& report, const DirPairInfo& dir);
 
 // The text waterfall alone: one line per comparison with its weight, the

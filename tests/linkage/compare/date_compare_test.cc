@@ -36,9 +36,19 @@ TEST(CompareDatesTest, PartialDates) {
   EXPECT_EQ(CompareDates(D(1985, 3), D(1985, 3)), DateLevel::kSameYearMonth);
   EXPECT_EQ(CompareDates(D(1985, 3), D(1985, 4)), DateLevel::kMonthDiffers);
   EXPECT_EQ(CompareDates(D(1985, 3), D(1985, 4, 2)), DateLevel::kMonthDiffers);
-  // Year off by one needs month and day on both sides.
+  // Year off by one with the day agreeing needs complete dates; with a day
+  // unknown it needs the month on both sides, and the same month.
   EXPECT_EQ(CompareDates(D(1985), D(1986)), DateLevel::kDifferent);
-  EXPECT_EQ(CompareDates(D(1985, 3), D(1986, 3, 12)), DateLevel::kDifferent);
+  EXPECT_EQ(CompareDates(D(1985, 3), D(1986)), DateLevel::kDifferent);
+  EXPECT_EQ(CompareDates(D(1985, 3), D(1986, 3, 12)),
+            DateLevel::kYearOffByOneSameMonth);
+  EXPECT_EQ(CompareDates(D(1986, 3), D(1985, 3)),
+            DateLevel::kYearOffByOneSameMonth);
+  EXPECT_EQ(CompareDates(D(1985, 3), D(1986, 4, 12)), DateLevel::kDifferent);
+  EXPECT_EQ(CompareDates(D(1985, 3), D(1987, 3, 12)), DateLevel::kDifferent);
+  // Complete dates a year apart whose days differ are different dates.
+  EXPECT_EQ(CompareDates(D(1985, 3, 12), D(1986, 3, 13)),
+            DateLevel::kDifferent);
 }
 
 TEST(CompareDatesTest, SwapNeedsTheSameYearAndDistinctDayAndMonth) {

@@ -4,6 +4,7 @@
 #include "linkage/linker/resolver.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "linkage/linker/keys.h"
 #include "linkage/synth/scenario.h"
+#include "tbb/task_arena.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reckon {
@@ -44,13 +46,33 @@ Fixture MakeRecords(int people, NoiseLevel noise, uint64_t seed) {
   return fixture;
 }
 
+// The block cap of the key named `name` (LinkerConfig::MaxBlockSize).
+size_t CapOf(const LinkerConfig& config, const std::string& name) {
+  for (size_t k = 0; k < config.blocking_keys.size(); ++k) {
+    if (config.blocking_keys[k].name == name) return config.MaxBlockSize(k);
+  }
+  ADD_FAILURE() << "no key " << name;
+  return 0;
+}
+
+// Whether the key named `name` pairs only records lacking a field
+// (BlockingKeySpec::when_missing): the resolver does not probe through such
+// keys (see resolver.h), so the references leave them out too.
+bool IsFallbackKey(const LinkerConfig& config, const std::string& name) {
+  for (const BlockingKeySpec& key : config.blocking_keys) {
+    if (key.name == name) return key.when_missing.has_value();
+  }
+  return false;
+}
+
 struct Built {
   std::unique_ptr<Linker> linker;
   std::unique_ptr<Resolver> resolver;
 };
 
 Built Build(const LinkerConfig& config, const std::vector<Record>& records,
-            const std::vector<std::string>& sources) {
+            const std::vector<std::string>& sources,
+            const ResolverOptions& options = ResolverOptions()) {
   Built built;
   absl::StatusOr<std::unique_ptr<Linker>> linker = Linker::Create(config);
   EXPECT_THAT(linker, IsOk());
@@ -58,7 +80,7 @@ Built Build(const LinkerConfig& config, const std::vector<Record>& records,
   absl::StatusOr<LinkResult> result = built.linker->Link(records, sources, {});
   EXPECT_THAT(result, IsOk());
   absl::StatusOr<std::unique_ptr<Resolver>> resolver =
-      Resolver::Create(*built.linker, *std::move(result), {});
+      Resolver::Create(*built.linker, *std::move(result), {}, options);
   EXPECT_THAT(resolver, IsOk());
   built.resolver = *std::move(resolver);
   return built;
@@ -68,7 +90,10 @@ TEST(ResolverTest, FindsTheBlockedCandidatesAndScoresThemAsTheLinkerDoes) {
   const Fixture fixture = MakeRecords(1200, NoiseLevel::kMedium, 17);
   LinkerConfig config = DefaultLinkerConfig();
   config.max_block_size = 25;  // small enough that the cap matters
-  Built built = Build(config, fixture.records, fixture.sources);
+  // Every record met is compared (ComparesTheRecordsSharingMostKeys tests
+  // the bound).
+  Built built = Build(config, fixture.records, fixture.sources,
+                      {.max_records_per_probe = 0});
   const Resolver& resolver = *built.resolver;
   const LinkResult& result = resolver.result();
   const size_t n = fixture.records.size();
@@ -79,15 +104,18 @@ TEST(ResolverTest, FindsTheBlockedCandidatesAndScoresThemAsTheLinkerDoes) {
   std::vector<std::vector<std::pair<std::string, std::string>>> keys(n);
   std::map<std::pair<std::string, std::string>, std::set<uint32_t>> holders;
   for (uint32_t r = 0; r < n; ++r) {
-    keys[r] = RecordKeys(*result.prepared, r, config);
-    for (const auto& key : keys[r]) holders[key].insert(r);
+    for (const auto& key : RecordKeys(*result.prepared, r, config)) {
+      if (IsFallbackKey(config, key.first)) continue;
+      keys[r].push_back(key);
+      holders[key].insert(r);
+    }
   }
   int probes = 0;
   for (uint32_t r = 0; r < n; r += 29, ++probes) {
     std::set<uint32_t> expected_records;
     for (const auto& key : keys[r]) {
       const std::set<uint32_t>& block = holders[key];
-      if (block.size() + 1 > config.max_block_size) continue;
+      if (block.size() + 1 > CapOf(config, key.first)) continue;
       expected_records.insert(block.begin(), block.end());
     }
     // Best weight per entity by the linker's own Explain.
@@ -122,6 +150,77 @@ TEST(ResolverTest, FindsTheBlockedCandidatesAndScoresThemAsTheLinkerDoes) {
     EXPECT_EQ(got->front().entity, result.entity[r]);
   }
   EXPECT_GT(probes, 50);
+}
+
+// The bound on records compared per probe: the kept ones are those sharing
+// the most key values with the probe, then those met in the smallest block,
+// then the lowest record numbers; computed here by brute force over every
+// record's keys as text.
+TEST(ResolverTest, ComparesTheRecordsSharingMostKeys) {
+  const Fixture fixture = MakeRecords(1000, NoiseLevel::kMedium, 31);
+  LinkerConfig config = DefaultLinkerConfig();
+  config.max_block_size = 200;
+  constexpr size_t kBound = 2;
+  Built built = Build(config, fixture.records, fixture.sources,
+                      {.max_records_per_probe = kBound});
+  const Resolver& resolver = *built.resolver;
+  const LinkResult& result = resolver.result();
+  const size_t n = fixture.records.size();
+  std::vector<std::set<std::pair<std::string, std::string>>> keys(n);
+  std::map<std::pair<std::string, std::string>, std::set<uint32_t>> holders;
+  for (uint32_t r = 0; r < n; ++r) {
+    for (const auto& key : RecordKeys(*result.prepared, r, config)) {
+      if (IsFallbackKey(config, key.first)) continue;
+      keys[r].insert(key);
+      holders[key].insert(r);
+    }
+  }
+  int bounded = 0;
+  for (uint32_t r = 0; r < n; r += 5) {
+    struct Met {
+      size_t shared = 0;
+      size_t smallest = SIZE_MAX;
+    };
+    std::map<uint32_t, Met> met;
+    for (const auto& key : keys[r]) {
+      const std::set<uint32_t>& block = holders[key];
+      const size_t total = block.size() + 1;  // with the probe
+      if (total > CapOf(config, key.first)) continue;
+      for (uint32_t b : block) {
+        ++met[b].shared;
+        met[b].smallest = std::min(met[b].smallest, total);
+      }
+    }
+    std::vector<std::pair<uint32_t, Met>> ranked(met.begin(), met.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
+      if (x.second.shared != y.second.shared) {
+        return x.second.shared > y.second.shared;
+      }
+      if (x.second.smallest != y.second.smallest) {
+        return x.second.smallest < y.second.smallest;
+      }
+      return x.first < y.first;
+    });
+    if (ranked.size() > kBound) {
+      ranked.resize(kBound);
+      ++bounded;
+    }
+    std::map<uint32_t, double> expected;  // entity -> best weight
+    for (const auto& [b, unused] : ranked) {
+      const double weight = built.linker->Explain(result, r, b).weight;
+      auto [it, inserted] = expected.try_emplace(result.entity[b], weight);
+      if (!inserted) it->second = std::max(it->second, weight);
+    }
+    absl::StatusOr<std::vector<EntityCandidate>> got =
+        resolver.Resolve(fixture.records[r], {.max_candidates = 0}, {});
+    ASSERT_THAT(got, IsOk());
+    ASSERT_EQ(got->size(), expected.size()) << "probe " << r;
+    for (const EntityCandidate& candidate : *got) {
+      ASSERT_TRUE(expected.contains(candidate.entity)) << "probe " << r;
+      EXPECT_NEAR(candidate.weight, expected[candidate.entity], 1e-9);
+    }
+  }
+  EXPECT_GT(bounded, 20);  // the bound was exercised
 }
 
 TEST(ResolverTest, LimitsAndFiltersCandidates) {
@@ -265,6 +364,126 @@ TEST(ResolverTest, RecordsOfANewPersonInOneBatchShareANewEntity) {
   EXPECT_EQ(report->entities[0], report->entities[1]);
   EXPECT_EQ(report->entities[0], before);
   EXPECT_EQ(built.resolver->num_entities(), before + 1);
+}
+
+TEST(ResolverTest, ScoringAndCommittingABatchIsAddAndNeedsAnUnchangedIndex) {
+  const Fixture fixture = MakeRecords(700, NoiseLevel::kMedium, 41);
+  const size_t n = fixture.records.size();
+  const size_t linked = n * 7 / 10;
+  std::vector<Record> base(fixture.records.begin(),
+                           fixture.records.begin() + static_cast<long>(linked));
+  std::vector<Record> first(fixture.records.begin() + static_cast<long>(linked),
+                            fixture.records.begin() +
+                                static_cast<long>(linked + 60));
+  std::vector<Record> second(
+      fixture.records.begin() + static_cast<long>(linked + 60),
+      fixture.records.end());
+  Built one = Build(DefaultLinkerConfig(), base, fixture.sources);
+  Built two = Build(DefaultLinkerConfig(), base, fixture.sources);
+
+  // Scored against the index as it was: refused once it has changed.
+  absl::StatusOr<PendingBatch> early = one.resolver->PrepareBatch(second, {});
+  ASSERT_THAT(early, IsOk());
+  EXPECT_EQ(early->size(), second.size());
+  ASSERT_THAT(one.resolver->ScoreBatch(&*early, {}), IsOk());
+  const size_t records_before = one.resolver->num_records();
+  absl::StatusOr<PendingBatch> pending = one.resolver->PrepareBatch(first, {});
+  ASSERT_THAT(pending, IsOk());
+  EXPECT_FALSE(pending->scored());
+  ASSERT_THAT(one.resolver->ScoreBatch(&*pending, {}), IsOk());
+  EXPECT_EQ(one.resolver->num_records(), records_before);  // nothing indexed
+  const size_t joining = pending->joining();
+  absl::StatusOr<AddReport> committed =
+      one.resolver->CommitBatch(*std::move(pending));
+  ASSERT_THAT(committed, IsOk());
+  EXPECT_THAT(one.resolver->CommitBatch(*std::move(early)).status(),
+              reckon_testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       ::testing::HasSubstr("score it again")));
+  EXPECT_EQ(one.resolver->num_records(), records_before + first.size());
+  absl::StatusOr<PendingBatch> unscored = one.resolver->PrepareBatch(first, {});
+  ASSERT_THAT(unscored, IsOk());
+  EXPECT_THAT(one.resolver->CommitBatch(*std::move(unscored)).status(),
+              reckon_testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       ::testing::HasSubstr("not scored")));
+
+  // The same as Add on an identical resolver.
+  absl::StatusOr<AddReport> added = two.resolver->Add(first, {});
+  ASSERT_THAT(added, IsOk());
+  EXPECT_EQ(committed->records, added->records);
+  EXPECT_EQ(committed->entities, added->entities);
+  EXPECT_EQ(committed->new_entities, added->new_entities);
+  EXPECT_EQ(committed->comparisons, added->comparisons);
+  // Records joining existing entities, plus the ones starting or sharing a
+  // new one, are the batch.
+  size_t existing = 0;
+  for (uint32_t e : committed->entities) {
+    if (e < one.resolver->num_entities() - committed->new_entities) ++existing;
+  }
+  EXPECT_EQ(existing, joining);
+}
+
+// Sources new to the index, in batches prepared before an earlier batch
+// brought another new source: each keeps its own name.
+TEST(ResolverTest, BatchesPreparedBeforeAnotherCommitKeepTheirSources) {
+  const Fixture fixture = MakeRecords(300, NoiseLevel::kLow, 47);
+  Built built = Build(DefaultLinkerConfig(), fixture.records, fixture.sources);
+  Resolver& resolver = *built.resolver;
+  Record x = fixture.records[3];
+  x.source = "agency_x";
+  x.source_record_id = "x1";
+  Record y = fixture.records[5];
+  y.source = "agency_y";
+  y.source_record_id = "y1";
+  absl::StatusOr<PendingBatch> for_y = resolver.PrepareBatch({y}, {});
+  ASSERT_THAT(for_y, IsOk());
+  ASSERT_THAT(resolver.Add({x}, {}), IsOk());
+  ASSERT_THAT(resolver.ScoreBatch(&*for_y, {}), IsOk());
+  ASSERT_THAT(resolver.CommitBatch(*std::move(for_y)), IsOk());
+  const PreparedRecords& index = *resolver.result().prepared;
+  const size_t n = fixture.records.size();
+  ASSERT_EQ(index.size, n + 2);
+  EXPECT_EQ(index.source_names[index.source[n]], "agency_x");
+  EXPECT_EQ(index.source_names[index.source[n + 1]], "agency_y");
+  // Each added record resolves to itself first.
+  for (const Record& record : {x, y}) {
+    auto got = resolver.Resolve(record, {.max_candidates = 1}, {});
+    ASSERT_THAT(got, IsOk());
+    ASSERT_EQ(got->size(), 1u);
+    EXPECT_NEAR(got->front().probability, 1.0, 1e-6);
+  }
+}
+
+TEST(ResolverTest, AddGivesTheSameEntitiesForAnyThreadCount) {
+  const Fixture fixture = MakeRecords(900, NoiseLevel::kMedium, 43);
+  const size_t n = fixture.records.size();
+  const size_t linked = n * 6 / 10;
+  std::vector<Record> base(fixture.records.begin(),
+                           fixture.records.begin() + static_cast<long>(linked));
+  std::vector<Record> batch(fixture.records.begin() + static_cast<long>(linked),
+                            fixture.records.end());
+  std::vector<std::vector<uint32_t>> entities;
+  std::vector<std::vector<double>> weights;
+  for (int threads : {1, 4}) {
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+      Built built = Build(DefaultLinkerConfig(), base, fixture.sources);
+      absl::StatusOr<AddReport> report = built.resolver->Add(batch, {});
+      ASSERT_THAT(report, IsOk());
+      entities.push_back(report->entities);
+      std::vector<double> probe_weights;
+      for (size_t x = 0; x < batch.size(); x += 11) {
+        auto got = built.resolver->Resolve(batch[x], {.max_candidates = 0}, {});
+        ASSERT_THAT(got, IsOk());
+        for (const EntityCandidate& candidate : *got) {
+          probe_weights.push_back(candidate.weight);
+        }
+      }
+      weights.push_back(probe_weights);
+    });
+  }
+  ASSERT_EQ(entities.size(), 2u);
+  EXPECT_EQ(entities[0], entities[1]);
+  EXPECT_EQ(weights[0], weights[1]);
 }
 
 }  // namespace

@@ -1,0 +1,477 @@
+// The field comparators against a slow reference written from their
+// definitions: every level the comparators return (interned token lists,
+// memoized list levels, interned passports) must be exactly the level the
+// plain computation gives, on many pairs of generated records in several
+// scripts, with memo hits and misses, and with several comparators of one
+// field but different thresholds side by side.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "linkage/compare/date_compare.h"
+#include "linkage/compare/jaro_winkler.h"
+#include "linkage/compare/levenshtein.h"
+#include "linkage/compare/passport.h"
+#include "linkage/compare/token_similarity.h"
+#include "linkage/linker/comparisons.h"
+#include "linkage/linker/config.h"
+#include "linkage/linker/prepared.h"
+#include "linkage/normalize/name_forms.h"
+#include "linkage/synth/scenario.h"
+
+namespace reckon {
+namespace {
+
+using Tokens = std::vector<uint32_t>;
+
+// The name comparison, computed from scratch for every pair: no interning,
+// no memo, multisets compared by sorting.
+class ReferenceName {
+ public:
+  ReferenceName(const ComparisonSpec& spec, const PreparedRecords& prepared)
+      : prepared_(prepared),
+        field_(spec.field),
+        close_(spec.similarity_levels[0]),
+        similar_(spec.similarity_levels[1]) {
+    if (field_.kind == FieldRef::Kind::kField) {
+      if (field_.field == Field::kSurname) partner_ = Field::kGivenName;
+      if (field_.field == Field::kGivenName) partner_ = Field::kSurname;
+    }
+  }
+
+  uint8_t Level(uint32_t a, uint32_t b) const {
+    bool alt_a = false;
+    bool alt_b = false;
+    const Tokens ta = Side(a, &alt_a);
+    const Tokens tb = Side(b, &alt_b);
+    if (ta.empty() || tb.empty()) return 4;
+    const bool alt = alt_a || alt_b;
+    if (alt_a && !alt_b) return LevelOf(Containment(tb, ta), true);
+    if (alt_b && !alt_a) return LevelOf(Containment(ta, tb), true);
+    uint8_t level = TokensLevel(ta, tb, alt);
+    if (level >= 2 && !alt) level = std::min(level, Swapped(a, b));
+    return level;
+  }
+
+  std::string Describe(uint32_t record) const {
+    bool alt = false;
+    std::string text;
+    for (uint32_t id : Side(record, &alt)) {
+      if (!text.empty()) text += " ";
+      text += prepared_.tokens.text(id);
+    }
+    if (alt && !text.empty()) text += " (from full name)";
+    return text;
+  }
+
+ private:
+  Tokens Column(Field field, uint32_t record) const {
+    const std::span<const uint32_t> ids = prepared_.Names(field).Tokens(record);
+    return Tokens(ids.begin(), ids.end());
+  }
+
+  Tokens Joined(std::vector<Field> fields, uint32_t record) const {
+    Tokens all;
+    for (Field field : fields) {
+      const Tokens part = Column(field, record);
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }
+
+  Tokens Side(uint32_t record, bool* alt) const {
+    *alt = false;
+    if (field_.kind == FieldRef::Kind::kAnyName) {
+      return Joined({Field::kGivenName, Field::kSurname, Field::kFullName},
+                    record);
+    }
+    Tokens own = Column(field_.field, record);
+    if (!own.empty()) return own;
+    if (field_.field == Field::kGivenName || field_.field == Field::kSurname) {
+      own = Column(Field::kFullName, record);
+      *alt = !own.empty();
+    } else if (field_.field == Field::kFullName) {
+      own = Joined({Field::kGivenName, Field::kSurname}, record);
+    }
+    return own;
+  }
+
+  double Similarity(const Tokens& a, const Tokens& b) const {
+    if (a.size() == 1 && b.size() == 1) {
+      if (a[0] == b[0]) return 1.0;
+      return JaroWinkler(prepared_.tokens.text(a[0]),
+                         prepared_.tokens.text(b[0]));
+    }
+    std::vector<std::string> va;
+    std::vector<std::string> vb;
+    for (uint32_t id : a) va.push_back(prepared_.tokens.text(id));
+    for (uint32_t id : b) vb.push_back(prepared_.tokens.text(id));
+    return TokenSetSimilarity(va, vb);
+  }
+
+  double Containment(const Tokens& part, const Tokens& whole) const {
+    double total = 0.0;
+    for (uint32_t p : part) {
+      double best = 0.0;
+      for (uint32_t w : whole) {
+        best = std::max(best, p == w ? 1.0
+                                     : JaroWinkler(prepared_.tokens.text(p),
+                                                   prepared_.tokens.text(w)));
+      }
+      total += best;
+    }
+    return total / static_cast<double>(part.size());
+  }
+
+  uint8_t LevelOf(double similarity, bool alt) const {
+    if (similarity >= 0.9999) return alt ? 1 : 0;
+    if (similarity >= close_) return 1;
+    if (similarity >= similar_) return 2;
+    return 3;
+  }
+
+  static bool SameMultiset(Tokens a, Tokens b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+  }
+
+  bool SamePhonetic(const Tokens& a, const Tokens& b) const {
+    std::vector<std::string> ca;
+    std::vector<std::string> cb;
+    for (uint32_t id : a) {
+      if (prepared_.tokens.phonetic(id).empty()) return false;
+      ca.push_back(prepared_.tokens.phonetic(id));
+    }
+    for (uint32_t id : b) cb.push_back(prepared_.tokens.phonetic(id));
+    std::sort(ca.begin(), ca.end());
+    std::sort(cb.begin(), cb.end());
+    return ca == cb;
+  }
+
+  uint8_t TokensLevel(const Tokens& x, const Tokens& y, bool alt) const {
+    if (!alt && SameMultiset(x, y)) return 0;
+    // No cutoff here: the comparators pass one, which must not matter.
+    uint8_t level = LevelOf(Similarity(x, y), alt);
+    if (level == 3 && SamePhonetic(x, y)) level = 2;
+    return level;
+  }
+
+  uint8_t Swapped(uint32_t a, uint32_t b) const {
+    if (!partner_.has_value()) return 3;
+    const Tokens a_mine = Column(field_.field, a);
+    const Tokens b_mine = Column(field_.field, b);
+    const Tokens a_other = Column(*partner_, a);
+    const Tokens b_other = Column(*partner_, b);
+    if (a_mine.empty() || b_mine.empty() || a_other.empty() ||
+        b_other.empty()) {
+      return 3;
+    }
+    const uint8_t crossed_mine = TokensLevel(a_mine, b_other, false);
+    const uint8_t crossed_other = TokensLevel(a_other, b_mine, false);
+    if (crossed_mine > 2 || crossed_other > 2) return 3;
+    const int straight = TokensLevel(a_mine, b_mine, false) +
+                         TokensLevel(a_other, b_other, false);
+    if (crossed_mine + crossed_other >= straight) return 3;
+    return std::max<uint8_t>(crossed_mine, 1);
+  }
+
+  const PreparedRecords& prepared_;
+  FieldRef field_;
+  std::optional<Field> partner_;
+  double close_;
+  double similar_;
+};
+
+// The level any comparator of `spec` must return, computed plainly.
+uint8_t ReferenceLevel(const ComparisonSpec& spec, const ReferenceName* name,
+                       const PreparedRecords& prepared, uint32_t a,
+                       uint32_t b) {
+  switch (spec.kind) {
+    case ComparatorKind::kName:
+      return name->Level(a, b);
+    case ComparatorKind::kDate:
+      return static_cast<uint8_t>(
+          CompareDates(prepared.birth_date[a], prepared.birth_date[b]));
+    case ComparatorKind::kPassport: {
+      const PassportLevel level =
+          ComparePassports(prepared.passport[a], prepared.passport[b]);
+      return level == PassportLevel::kMissing ? 4
+                                              : static_cast<uint8_t>(level);
+    }
+    case ComparatorKind::kExact:
+    case ComparatorKind::kString:
+      break;
+  }
+  const std::string va = prepared.Value(spec.field, a);
+  const std::string vb = prepared.Value(spec.field, b);
+  const bool exact = spec.kind == ComparatorKind::kExact;
+  const uint8_t missing = exact ? 2 : 4;
+  if (va.empty() || vb.empty()) return missing;
+  if (va == vb) return 0;
+  if (exact) return 1;
+  const int distance = OsaDistance(va, vb, spec.max_edits);
+  return distance <= 1 ? 1 : distance <= spec.max_edits ? 2 : 3;
+}
+
+struct Prepared {
+  PreparedRecords records;
+  std::vector<int64_t> person;
+};
+
+Prepared PrepareScenario(int64_t people, NoiseLevel noise,
+                         Heterogeneity heterogeneity, uint64_t seed,
+                         const LinkerConfig& config) {
+  SynthOptions options;
+  options.people = people;
+  options.sources = 4;
+  options.noise = noise;
+  options.heterogeneity = heterogeneity;
+  options.seed = seed;
+  absl::StatusOr<Scenario> scenario = GenerateScenario(options);
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  Prepared prepared;
+  std::vector<Record> records;
+  for (const SynthRecord& record : scenario->records) {
+    records.push_back(record.record);
+    prepared.person.push_back(record.person);
+  }
+  auto normalizer = NameNormalizer::Create();
+  EXPECT_TRUE(normalizer.ok()) << normalizer.status();
+  absl::StatusOr<PreparedRecords> records_or = PrepareRecords(
+      records, scenario->sources, config, **normalizer, ExecOptions());
+  EXPECT_TRUE(records_or.ok()) << records_or.status();
+  prepared.records = *std::move(records_or);
+  return prepared;
+}
+
+// Pairs worth checking: every pair of records of one person (the levels
+// near the top, swapped names, full-name stand-ins), pairs of records that
+// share a surname token (namesakes), and random pairs; each pair in both
+// orders and twice, so that the second visit is answered from the memo.
+std::vector<std::pair<uint32_t, uint32_t>> PairsToCheck(const Prepared& data) {
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::map<int64_t, std::vector<uint32_t>> by_person;
+  std::map<uint32_t, std::vector<uint32_t>> by_surname;
+  for (uint32_t r = 0; r < data.records.size; ++r) {
+    by_person[data.person[r]].push_back(r);
+    const auto surname = data.records.surname.Tokens(r);
+    if (!surname.empty()) by_surname[surname[0]].push_back(r);
+  }
+  for (const auto& [person, members] : by_person) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (size_t j = i + 1; j < members.size(); ++j) {
+        pairs.emplace_back(members[i], members[j]);
+      }
+    }
+  }
+  for (const auto& [token, members] : by_surname) {
+    for (size_t i = 0; i + 1 < members.size() && i < 40; ++i) {
+      pairs.emplace_back(members[i], members[i + 1]);
+    }
+  }
+  uint64_t state = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto a = static_cast<uint32_t>((state >> 33) % data.records.size);
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto b = static_cast<uint32_t>((state >> 33) % data.records.size);
+    if (a != b) pairs.emplace_back(a, b);
+  }
+  const size_t once = pairs.size();
+  for (size_t i = 0; i < once; ++i) {
+    pairs.emplace_back(pairs[i].second, pairs[i].first);
+  }
+  for (size_t i = 0; i < once; ++i) pairs.push_back(pairs[i]);
+  return pairs;
+}
+
+// Every ordered pair of the records, twice (the second time from the memo).
+std::vector<std::pair<uint32_t, uint32_t>> AllPairs(size_t n) {
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (int round = 0; round < 2; ++round) {
+    for (uint32_t a = 0; a < n; ++a) {
+      for (uint32_t b = 0; b < n; ++b) pairs.emplace_back(a, b);
+    }
+  }
+  return pairs;
+}
+
+// Checks every comparator of `config` against the reference on the pairs;
+// returns how many pairs reached each level of the first comparator, so a
+// test can make sure the interesting levels were exercised.
+std::vector<int> ExpectSameLevels(
+    const LinkerConfig& config, const Prepared& data,
+    const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
+  auto comparators = MakeComparators(config, data.records);
+  EXPECT_TRUE(comparators.ok()) << comparators.status();
+  std::vector<std::unique_ptr<ReferenceName>> references;
+  for (const ComparisonSpec& spec : config.comparisons) {
+    references.push_back(
+        spec.kind == ComparatorKind::kName
+            ? std::make_unique<ReferenceName>(spec, data.records)
+            : nullptr);
+  }
+  std::vector<int> first_levels(8, 0);
+  int mismatches = 0;
+  for (const auto& [a, b] : pairs) {
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      const uint8_t got = (*comparators)[c]->Level(a, b);
+      const uint8_t want = ReferenceLevel(config.comparisons[c],
+                                          references[c].get(), data.records,
+                                          a, b);
+      if (c == 0) ++first_levels[got];
+      if (got != want && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of records " << a
+                      << " and " << b << ": level " << int{got}
+                      << ", reference " << int{want} << " ("
+                      << (*comparators)[c]->Describe(a) << " | "
+                      << (*comparators)[c]->Describe(b) << ")";
+      }
+    }
+  }
+  for (size_t c = 0; c < config.comparisons.size(); ++c) {
+    if (references[c] == nullptr) continue;
+    for (uint32_t r = 0; r < data.records.size; r += 7) {
+      EXPECT_EQ((*comparators)[c]->Describe(r), references[c]->Describe(r));
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  return first_levels;
+}
+
+TEST(ComparisonsTest, DefaultComparatorsMatchTheReferenceAtMediumNoise) {
+  const LinkerConfig config = DefaultLinkerConfig();
+  const Prepared data = PrepareScenario(1500, NoiseLevel::kMedium,
+                                        Heterogeneity::kMild, 11, config);
+  const std::vector<int> surname = ExpectSameLevels(config, data, PairsToCheck(data));
+  // Every surname level was reached.
+  for (int level = 0; level <= 3; ++level) {
+    EXPECT_GT(surname[static_cast<size_t>(level)], 0) << "level " << level;
+  }
+}
+
+TEST(ComparisonsTest, DefaultComparatorsMatchTheReferenceAtHighNoise) {
+  const LinkerConfig config = DefaultLinkerConfig();
+  const Prepared data = PrepareScenario(1500, NoiseLevel::kHigh,
+                                        Heterogeneity::kStrong, 2027, config);
+  ExpectSameLevels(config, data, PairsToCheck(data));
+}
+
+// Names written by hand to reach every path: full names standing in for
+// missing fields, swapped fields, split and joined tokens, several scripts,
+// patronymics, missing values.
+TEST(ComparisonsTest, HandWrittenNamesMatchTheReference) {
+  struct Names {
+    const char* given;
+    const char* surname;
+    const char* full;
+    const char* patronymic;
+  };
+  const std::vector<Names> names = {
+      {"Rashad", "Mammadov", "", ""},
+      {"", "", "Rashad Vagif Mammadov", ""},
+      {"Mammadov", "Rashad", "", ""},
+      {"", "", "Mammadov Rashad", ""},
+      {"Xiaoming", "Wang", "", ""},
+      {"Xiao Ming", "Wang", "", ""},
+      {"", "", "Wang Xiaoming", ""},
+      {"Рашад", "Мамедов", "", ""},
+      {"Rəşad", "Məmmədov", "", "Vaqif oğlu"},
+      {"Aysel", "Hasanova", "", "Vaqif qizi"},
+      {"Ayselle", "Hasanov", "", ""},
+      {"", "", "Aysel Hasanova", ""},
+      {"", "Hasanova", "", ""},
+      {"", "", "", ""},
+      {"Jose Maria", "Garcia Lopez", "", ""},
+      {"Maria Jose", "Lopez Garcia", "", ""},
+      {"Hasanova", "Aysel", "", ""},
+      {"Rashid", "Mamedov", "", "Vagif"},
+      {"Айсель", "Гасанова", "", ""},
+      {"", "", "Hasanova Aysel Vaqif qizi", ""},
+  };
+  std::vector<Record> records;
+  for (size_t i = 0; i < names.size(); ++i) {
+    Record record;
+    record.source = i % 2 == 0 ? "a" : "b";
+    record.source_record_id = std::to_string(i);
+    record.Set(Field::kGivenName, names[i].given);
+    record.Set(Field::kSurname, names[i].surname);
+    record.Set(Field::kFullName, names[i].full);
+    record.Set(Field::kPatronymic, names[i].patronymic);
+    records.push_back(std::move(record));
+  }
+  LinkerConfig config = DefaultLinkerConfig();
+  ComparisonSpec full;
+  full.name = "full_name";
+  full.field = FieldRef::Of(Field::kFullName);
+  ComparisonSpec any = full;
+  any.name = "any_name";
+  any.field = FieldRef::AnyName();
+  config.comparisons.push_back(full);
+  config.comparisons.push_back(any);
+  auto normalizer = NameNormalizer::Create();
+  ASSERT_TRUE(normalizer.ok()) << normalizer.status();
+  absl::StatusOr<PreparedRecords> prepared =
+      PrepareRecords(records, {"a", "b"}, config, **normalizer, ExecOptions());
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  Prepared data;
+  data.records = *std::move(prepared);
+  const std::vector<int> surname =
+      ExpectSameLevels(config, data, AllPairs(records.size()));
+  for (int level = 0; level <= 4; ++level) {
+    EXPECT_GT(surname[static_cast<size_t>(level)], 0) << "level " << level;
+  }
+  // The full name stands in for a missing surname, and is described so.
+  auto comparators = MakeComparators(config, data.records);
+  ASSERT_TRUE(comparators.ok());
+  EXPECT_EQ((*comparators)[0]->Describe(1),
+            ReferenceName(config.comparisons[0], data.records).Describe(1));
+  EXPECT_NE((*comparators)[0]->Describe(1).find("(from full name)"),
+            std::string::npos);
+}
+
+// Full-name and any-name comparisons, and two comparators of one field with
+// different thresholds: their memoized levels must not be mixed up.
+TEST(ComparisonsTest, OtherNameFieldsAndThresholdsMatchTheReference) {
+  LinkerConfig config = DefaultLinkerConfig();
+  ComparisonSpec strict;
+  strict.name = "surname_strict";
+  strict.field = FieldRef::Of(Field::kSurname);
+  strict.kind = ComparatorKind::kName;
+  strict.similarity_levels = {0.97, 0.90};
+  ComparisonSpec loose = strict;
+  loose.name = "given_name_loose";
+  loose.field = FieldRef::Of(Field::kGivenName);
+  loose.similarity_levels = {0.85, 0.60};
+  ComparisonSpec full = strict;
+  full.name = "full_name";
+  full.field = FieldRef::Of(Field::kFullName);
+  full.similarity_levels = {0.92, 0.80};
+  ComparisonSpec any = full;
+  any.name = "any_name";
+  any.field = FieldRef::AnyName();
+  ComparisonSpec nationality;
+  nationality.name = "nationality_text";
+  nationality.field = FieldRef::Of(Field::kNationality);
+  nationality.kind = ComparatorKind::kString;
+  config.comparisons.insert(config.comparisons.begin(), strict);
+  config.comparisons.push_back(loose);
+  config.comparisons.push_back(full);
+  config.comparisons.push_back(any);
+  config.comparisons.push_back(nationality);
+  const Prepared data = PrepareScenario(1000, NoiseLevel::kHigh,
+                                        Heterogeneity::kMild, 5, config);
+  ExpectSameLevels(config, data, PairsToCheck(data));
+}
+
+}  // namespace
+}  // namespace reckon
