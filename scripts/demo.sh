@@ -28,7 +28,11 @@ done
 
 echo
 echo "== 3. how good the linkage is against the scenario's truth"
-"${reckon}" audit eval "${out}/link" --truth "${out}/data/truth.csv" | head -n 12
+# Into a file first: under pipefail, head closing the pipe early would
+# fail the demo with SIGPIPE.
+"${reckon}" audit eval "${out}/link" --truth "${out}/data/truth.csv" \
+  > "${out}/eval.txt"
+head -n 12 "${out}/eval.txt"
 
 echo
 echo "== 4. the estimate that replaces the registers' contradictory counts"
