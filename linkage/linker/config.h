@@ -80,9 +80,10 @@ struct KeyPartSpec {
 struct BlockingKeySpec {
   std::string name;
   std::vector<KeyPartSpec> parts;
-  // Whether EM trains on this key's pairs. A key that only widens the net
-  // for recall (same names, any birth year) should not: its many namesakes
-  // would teach EM that "same name" is what a match looks like.
+  // Whether training runs an EM session on this key's pairs (training.h);
+  // such a session trains only the comparisons the key leaves free. Its
+  // pairs also join the joint session, whose m stands for comparisons no
+  // key session trains.
   bool train = true;
   // A key used only to find training pairs, never candidates: its blocks may
   // be large (same names, any birth date) since only a sample of their pairs
