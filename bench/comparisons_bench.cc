@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "linkage/base/split_mix.h"
 #include "linkage/block/blocker.h"
 #include "linkage/compare/jaro_winkler.h"
 #include "linkage/linker/comparisons.h"
@@ -107,12 +108,7 @@ std::unique_ptr<Fixture> MakeFixture(int64_t people) {
   }
 
   uint64_t state = 42;
-  const auto next = [&state] {  // SplitMix64
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
+  const auto next = [&state] { return reckon::SplitMix64(&state); };
   const uint64_t n = fixture->prepared.size;
   while (fixture->random.size() < 1'000'000) {
     const auto a = static_cast<uint32_t>(next() % n);

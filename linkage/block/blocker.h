@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "linkage/base/exec.h"
+#include "linkage/base/split_mix.h"
 #include "tbb/blocked_range.h"
 #include "tbb/enumerable_thread_specific.h"
 #include "tbb/parallel_for.h"
@@ -166,13 +167,6 @@ absl::Status ForEachSampledPair(const BlockIndex& index, double share,
                                 tbb::enumerable_thread_specific<Local>& locals,
                                 const Accept& accept, const Emit& emit,
                                 const ExecOptions& exec) {
-  // SplitMix64: small, fast and good enough to pick pairs.
-  auto next = [](uint64_t* state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
   std::atomic<bool> stop{false};
   tbb::parallel_for(
       tbb::blocked_range<size_t>(0, index.num_blocks(), 64),
@@ -191,12 +185,12 @@ absl::Status ForEachSampledPair(const BlockIndex& index, double share,
               static_cast<double>(size * (size - 1) / 2) * share;
           auto draws = static_cast<uint64_t>(expected);
           const double fraction = expected - static_cast<double>(draws);
-          if (static_cast<double>(next(&state) >> 11) * 0x1.0p-53 < fraction) {
+          if (static_cast<double>(SplitMix64(&state) >> 11) * 0x1.0p-53 < fraction) {
             ++draws;
           }
           for (uint64_t d = 0; d < draws; ++d) {
-            const uint64_t i = next(&state) % size;
-            uint64_t j = next(&state) % (size - 1);
+            const uint64_t i = SplitMix64(&state) % size;
+            uint64_t j = SplitMix64(&state) % (size - 1);
             if (j >= i) ++j;  // a record other than i, uniformly
             const uint32_t a = std::min(members[i], members[j]);
             const uint32_t b = std::max(members[i], members[j]);

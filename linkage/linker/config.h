@@ -103,6 +103,19 @@ struct BlockingKeySpec {
 
 enum class LinkMode { kDedupeAndLink, kLinkOnly, kDedupeOnly };
 
+// Whether `mode` lets records of sources `source_a` and `source_b` pair.
+inline bool PairAllowed(LinkMode mode, uint16_t source_a, uint16_t source_b) {
+  switch (mode) {
+    case LinkMode::kLinkOnly:
+      return source_a != source_b;
+    case LinkMode::kDedupeOnly:
+      return source_a == source_b;
+    case LinkMode::kDedupeAndLink:
+      break;
+  }
+  return true;
+}
+
 struct LinkerConfig {
   std::vector<ComparisonSpec> comparisons;
   std::vector<BlockingKeySpec> blocking_keys;

@@ -169,35 +169,34 @@ namespace {
 class PartCache {
  public:
   explicit PartCache(const LinkerConfig& config) {
+    std::vector<const KeyPartSpec*> distinct;
     for (const BlockingKeySpec& key : config.blocking_keys) {
+      std::vector<size_t>& slots = slots_.emplace_back();
       for (const KeyPartSpec& part : key.parts) {
-        bool known = false;
-        for (const KeyPartSpec* seen : parts_) {
-          known = known || SamePart(*seen, part);
+        size_t slot = 0;
+        while (slot < distinct.size() && !SamePart(*distinct[slot], part)) {
+          ++slot;
         }
-        if (!known) parts_.push_back(&part);
+        if (slot == distinct.size()) distinct.push_back(&part);
+        slots.push_back(slot);
       }
     }
-    values_.resize(parts_.size());
-    done_.resize(parts_.size());
+    values_.resize(distinct.size());
+    done_.resize(distinct.size());
   }
 
   void Reset() { std::fill(done_.begin(), done_.end(), false); }
 
+  // The values of part `p` of key `k` for `record` (the record since Reset).
   const std::vector<std::string>& Values(const PreparedRecords& prepared,
-                                         size_t record,
+                                         size_t record, size_t k, size_t p,
                                          const KeyPartSpec& part) {
-    for (size_t i = 0; i < parts_.size(); ++i) {
-      if (!SamePart(*parts_[i], part)) continue;
-      if (!done_[i]) {
-        values_[i] = KeyPartValues(prepared, record, part);
-        done_[i] = true;
-      }
-      return values_[i];
+    const size_t slot = slots_[k][p];
+    if (!done_[slot]) {
+      values_[slot] = KeyPartValues(prepared, record, part);
+      done_[slot] = true;
     }
-    // A part of no key in the config (not expected): uncached.
-    uncached_ = KeyPartValues(prepared, record, part);
-    return uncached_;
+    return values_[slot];
   }
 
  private:
@@ -207,25 +206,19 @@ class PartCache {
            x.field.column == y.field.column;
   }
 
-  std::vector<const KeyPartSpec*> parts_;
+  std::vector<std::vector<size_t>> slots_;  // per key, per part
   std::vector<std::vector<std::string>> values_;
   std::vector<bool> done_;
-  std::vector<std::string> uncached_;
 };
 
-// Every combination of one value per part, joined, up to the cap.
-std::vector<std::string> KeyValues(const PreparedRecords& prepared,
-                                   size_t record, const BlockingKeySpec& key,
-                                   PartCache* cache = nullptr) {
+// Every combination of one value per part, joined, up to the cap;
+// `part_values(p)` gives the values of part p.
+template <typename PartValues>
+std::vector<std::string> KeyValues(const BlockingKeySpec& key,
+                                   const PartValues& part_values) {
   std::vector<std::string> combos = {""};
   for (size_t p = 0; p < key.parts.size(); ++p) {
-    std::vector<std::string> computed;
-    if (cache == nullptr) {
-      computed = KeyPartValues(prepared, record, key.parts[p]);
-    }
-    const std::vector<std::string>& values =
-        cache == nullptr ? computed
-                         : cache->Values(prepared, record, key.parts[p]);
+    const std::vector<std::string>& values = part_values(p);
     if (values.empty()) return {};
     std::vector<std::string> next;
     for (const std::string& prefix : combos) {
@@ -248,7 +241,12 @@ std::vector<std::pair<std::string, std::string>> RecordKeys(
   std::vector<std::pair<std::string, std::string>> keys;
   for (const BlockingKeySpec& key : config.blocking_keys) {
     if (key.training_only) continue;
-    for (std::string& value : KeyValues(prepared, record, key)) {
+    std::vector<std::string> computed;
+    const auto part_values = [&](size_t p) -> const std::vector<std::string>& {
+      computed = KeyPartValues(prepared, record, key.parts[p]);
+      return computed;
+    };
+    for (std::string& value : KeyValues(key, part_values)) {
       std::replace(value.begin(), value.end(), kPartSeparator, '|');
       keys.emplace_back(key.name, std::move(value));
     }
@@ -274,9 +272,12 @@ absl::StatusOr<std::vector<KeyEntry>> MakeKeyEntries(
     for (size_t r = chunk * kChunk; r < end; ++r) {
       cache.Reset();
       for (size_t k = 0; k < config.blocking_keys.size(); ++k) {
-        if (!wanted(config.blocking_keys[k])) continue;
-        for (const std::string& value :
-             KeyValues(prepared, r, config.blocking_keys[k], &cache)) {
+        const BlockingKeySpec& key = config.blocking_keys[k];
+        if (!wanted(key)) continue;
+        const auto part_values = [&](size_t p) -> const std::vector<std::string>& {
+          return cache.Values(prepared, r, k, p, key.parts[p]);
+        };
+        for (const std::string& value : KeyValues(key, part_values)) {
           out.push_back({KeyHash(k, value), static_cast<uint32_t>(r),
                          static_cast<uint16_t>(k)});
         }

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
+#include "linkage/base/split_mix.h"
 #include "linkage/base/status_macros.h"
 #include "linkage/compare/date_compare.h"
 #include "linkage/linker/keys.h"
@@ -19,9 +20,6 @@
 namespace reckon {
 namespace {
 
-// Term-frequency adjustments are bounded so that one rare name cannot
-// outweigh every other field (Splink bounds them the same way).
-constexpr double kMaxTfAdjustment = 6.0;
 constexpr size_t kSampleChunk = 1 << 15;
 
 struct CandidatePair {
@@ -30,24 +28,6 @@ struct CandidatePair {
   uint32_t pattern;
 };
 
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-bool PairAllowed(LinkMode mode, uint16_t source_a, uint16_t source_b) {
-  switch (mode) {
-    case LinkMode::kLinkOnly:
-      return source_a != source_b;
-    case LinkMode::kDedupeOnly:
-      return source_a == source_b;
-    case LinkMode::kDedupeAndLink:
-      break;
-  }
-  return true;
-}
 
 class PatternMaker {
  public:
@@ -319,21 +299,14 @@ void ComputeTermFrequencies(const PreparedRecords& data, LinkResult* result) {
       }
     }
     for (double& value : tf) value /= static_cast<double>(present);
-    if (tf.empty()) continue;
-    absl::flat_hash_map<uint64_t, double>& shares =
-        result->nationality_term_frequency[c];
-    shares.reserve(counts.size());
-    for (uint32_t r = 0; r < data.size; ++r) {
-      const int64_t term = comparator.TermId(r);
-      const uint32_t nationality = result->nationality_id[r];
-      if (term < 0 || nationality == 0) continue;
-      const uint64_t key = NationalityTermKey(nationality, term);
-      if (shares.contains(key)) continue;
-      shares[key] = (counts[key] + kNationalityTfPseudoRecords *
-                                       tf[static_cast<size_t>(term)]) /
-                    (present_by_nationality[nationality] +
-                     kNationalityTfPseudoRecords);
+    // The counts become smoothed shares in place.
+    for (auto& [key, share] : counts) {
+      const uint32_t nationality = NationalityOfTermKey(key);
+      share = (share + kNationalityTfPseudoRecords * tf[TermOfTermKey(key)]) /
+              (present_by_nationality[nationality] +
+               kNationalityTfPseudoRecords);
     }
+    result->nationality_term_frequency[c] = std::move(counts);
   }
 }
 

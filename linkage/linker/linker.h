@@ -114,8 +114,19 @@ struct LinkResult {
   std::vector<uint32_t> nationality_id;
 };
 
+// Term-frequency adjustments are bounded so that one rare name cannot
+// outweigh every other field (Splink bounds them the same way).
+inline constexpr double kMaxTfAdjustment = 6.0;
+
+// Term ids stay below 2^40 (one per record at most).
 inline uint64_t NationalityTermKey(uint32_t nationality, int64_t term) {
-  return (uint64_t{nationality} << 40) ^ static_cast<uint64_t>(term);
+  return (uint64_t{nationality} << 40) | static_cast<uint64_t>(term);
+}
+inline uint32_t NationalityOfTermKey(uint64_t key) {
+  return static_cast<uint32_t>(key >> 40);
+}
+inline size_t TermOfTermKey(uint64_t key) {
+  return static_cast<size_t>(key & ((uint64_t{1} << 40) - 1));
 }
 
 // The term-frequency adjustment of comparison `c` when records `a` and `b`

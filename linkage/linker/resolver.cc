@@ -20,21 +20,6 @@
 namespace reckon {
 namespace {
 
-// The linker's bound on term-frequency adjustments (linker.cc): one rare
-// name cannot outweigh every other field.
-constexpr double kMaxTfAdjustment = 6.0;
-
-bool PairAllowed(LinkMode mode, uint16_t source_a, uint16_t source_b) {
-  switch (mode) {
-    case LinkMode::kLinkOnly:
-      return source_a != source_b;
-    case LinkMode::kDedupeOnly:
-      return source_a == source_b;
-    case LinkMode::kDedupeAndLink:
-      break;
-  }
-  return true;
-}
 
 // The value a term id stands for, as text: records agree exactly on a
 // comparison's value (and share its term id) exactly when these agree. A

@@ -23,15 +23,11 @@
 #include <span>
 #include <vector>
 
+#include "linkage/base/split_mix.h"
+
 namespace reckon::synth_internal {
 
-// One step of SplitMix64: advances `*state` and returns a well-mixed value.
-inline uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using ::reckon::SplitMix64;
 
 // A seed for stream `stream` of item `index` under user seed `seed`; distinct
 // arguments give unrelated seeds.
