@@ -162,7 +162,8 @@ void BM_RandomPairLevels(benchmark::State& state) {
 BENCHMARK(BM_RandomPairLevels)->Arg(60000)->Unit(benchmark::kMillisecond);
 
 // Making the default comparators (interning, per-record tables): paid once
-// per link, and per scratch set by the resolver. Items are records.
+// per link (the resolver reuses the link's, extending them). Items are
+// records.
 void BM_MakeComparators(benchmark::State& state) {
   const Fixture& fixture = GetFixture(state.range(0));
   for (auto _ : state) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "linkage/ingest/dates.h"
 
@@ -30,6 +31,11 @@ enum class DateLevel : uint8_t {
   // Same year, and at least one side does not know the month
   // (1985 vs 1985-03-12, 1985 vs 1985): consistent, less precise.
   kSameYear,
+  // Same year, one side lacks the day, and its month is the other side's
+  // day, not its month (1985-03 vs 1985-12-03): the D/M confusion in a
+  // register that keeps only year and month. Weaker than kDayMonthSwapped,
+  // which checks two numbers where this checks one.
+  kMonthIsDay,
   // Years one apart, same month, and at least one side does not know the
   // day (1985-03 vs 1986-03-12): a wrong year in a register that records
   // only the month. Weaker than kYearOffByOne, whose day agrees too.
@@ -45,7 +51,28 @@ enum class DateLevel : uint8_t {
   kMissing,
 };
 
-inline constexpr int kDateLevelCount = 10;
+inline constexpr int kDateLevelCount = 11;
+
+// Which pairs of dates a date comparison covers. Registers differ in how
+// precisely they record dates (a statistics office may keep only year and
+// month), and how a match's dates relate depends on that: between two
+// complete dates a match is nearly always exact, while a month-only date
+// can at best agree on the month. Comparing the two kinds of pair as
+// separate comparisons gives each its own m and u, so that "same year and
+// month" is weighed as the best a month-only date can do rather than as
+// a weak level among all pairs.
+enum class DateScope : uint8_t {
+  kAll,       // every pair of known dates
+  kComplete,  // both dates complete (year, month and day)
+  kPartial,   // both known, at least one without its day or month
+};
+
+// Whether `scope` covers dates `a` and `b` (never when either is empty).
+bool InDateScope(DateScope scope, const PartialDate& a, const PartialDate& b);
+
+// The levels pairs in `scope` can have, in DateLevel order, kMissing left
+// out.
+std::vector<DateLevel> DateScopeLevels(DateScope scope);
 
 // Returns the level of `a` against `b`; symmetric. O(1).
 // REQUIRES: each date is empty or as ParseDate makes them (a known day
@@ -53,8 +80,8 @@ inline constexpr int kDateLevelCount = 10;
 DateLevel CompareDates(const PartialDate& a, const PartialDate& b);
 
 // "exact", "day_month_swapped", "year_off_by_one", "same_year_month",
-// "same_year", "day_differs", "month_differs", "different", "missing": for
-// configs and model.json.
+// "same_year", "month_is_day", "year_off_by_one_same_month", "day_differs",
+// "month_differs", "different", "missing": for configs and model.json.
 std::string_view DateLevelName(DateLevel level);
 
 }  // namespace reckon

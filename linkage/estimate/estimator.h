@@ -21,10 +21,15 @@
 //     does; the latent-class posterior (Manrique-Vallier 2016) undercounts
 //     with four lists when some people are hard to catch (its flat prior on
 //     the capture probabilities favours small N where the likelihood is
-//     flat). The latent-class model is kept as a check: when its posterior
-//     median lies outside the reported interval the families disagree, the
-//     interval becomes the hull of both and "models_disagree" is raised.
-//     Without any log-linear fit, the latent-class posterior is reported.
+//     flat). When the log-linear models with substantial support (AIC
+//     within 2 of the best; Burnham & Anderson 2002, section 2.6) have
+//     profile intervals reaching outside that interval, it becomes the hull
+//     of theirs too: well-supported models that disagree widen the interval
+//     instead of being averaged away ("models_disagree"). The latent-class
+//     model is kept as a check: when its posterior median lies outside the
+//     reported interval the families disagree, the interval becomes the
+//     hull of both and "models_disagree" is raised. Without any log-linear
+//     fit, the latent-class posterior is reported.
 //  4. Flags: "wide_interval" when the interval is unbounded or wider than
 //     `wide_factor` times the observed count (a wide interval is a result:
 //     the data cannot pin N down); "models_disagree"; "source_sees_all" when
@@ -32,7 +37,13 @@
 //     about whom it missed; every model returns about the observed count,
 //     which is right only if that source is complete); "no_overlap";
 //     "few_observations" below `few_observations` entities; "slow_mixing"
-//     when the latent-class chains disagree (R-hat > 1.1); "dropped_source".
+//     when the latent-class chains disagree (R-hat > 1.1); "dropped_source";
+//     "unequal_catchability" when the log-linear models with a
+//     heterogeneity column carry more than half the weight and the
+//     latent-class median lies outside the average's interval: people whom
+//     every register nearly always misses may then exist, and no model
+//     here counts them (the warning says the truth may lie above the
+//     interval; bench/RESULTS.md, "Round 4").
 #ifndef RECKON_LINKAGE_ESTIMATE_ESTIMATOR_H_
 #define RECKON_LINKAGE_ESTIMATE_ESTIMATOR_H_
 

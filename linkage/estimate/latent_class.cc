@@ -50,7 +50,21 @@ ChainOutput RunChain(const std::vector<Pattern>& patterns, int num_sources,
   std::vector<int64_t> caught(cz * jz);
   double alpha = 1.0;
 
-  for (double& value : lambda) value = rng.Beta(1.0, 1.0);
+  // Start as LCMCR does: every class at the sources' observed catch rates,
+  // jittered so that the classes are not identical (uniform draws started
+  // some classes near 0 or 1, far from any plausible fit).
+  for (size_t s = 0; s < jz; ++s) {
+    int64_t hits = 0;
+    for (const Pattern& pattern : patterns) {
+      if ((pattern.mask >> s) & 1u) hits += pattern.count;
+    }
+    const double rate = std::clamp(
+        static_cast<double>(hits) / static_cast<double>(observed), 0.01, 0.99);
+    for (size_t k = 0; k < cz; ++k) {
+      lambda[k * jz + s] = std::clamp(rate + 0.1 * (rng.Uniform() - 0.5), 1e-3,
+                                      1.0 - 1e-3);
+    }
+  }
   auto update_weights = [&]() {
     double remaining = 1.0;
     for (size_t k = 0; k < cz; ++k) {

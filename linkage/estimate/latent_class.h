@@ -9,9 +9,11 @@
 // a stick-breaking (Dirichlet process) prior truncated at `max_classes`:
 //   V_k ~ Beta(1, alpha), pi_k = V_k prod_{l<k} (1 - V_l),
 //   alpha ~ Gamma(a_alpha, b_alpha), lambda_jk ~ Beta(1, 1), p(N) ~ 1/N.
-// The Gibbs sampler augments the data with the unseen n0 people: each sweep
-// draws the classes of the observed (per history: a multinomial split of its
-// count), n0 ~ NegBinomial(n, 1 - p0) with p0 = sum_k pi_k prod_j
+// Chains start, as the LCMCR package does, with every class at the
+// sources' observed catch rates (jittered by up to 0.05). The Gibbs sampler
+// augments the data with the unseen n0 people: each sweep draws the classes
+// of the observed (per history: a multinomial split of its count),
+// n0 ~ NegBinomial(n, 1 - p0) with p0 = sum_k pi_k prod_j
 // (1 - lambda_jk), the classes of the unseen, then lambda, V and alpha from
 // their conjugate full conditionals. It works on the 2^K history counts, so
 // a sweep costs O(2^K * max_classes) whatever the population size.
@@ -34,10 +36,14 @@ struct LatentClassOptions {
   int max_classes = 10;  // truncation of the stick-breaking prior
   double a_alpha = 0.25;  // as in the LCMCR package
   double b_alpha = 0.25;
+  // 15,000 sweeps per chain: the chain of N mixes slowly when a class is
+  // hard to catch (with 1,000 + 3,000 sweeps R-hat was 1.5-2.3 on the six
+  // synth strong tables of bench/RESULTS.md, round 4; with these 1.2 or
+  // less). The LCMCR package's defaults are 10,000 + 1,000 x 10 sweeps.
   int chains = 4;
-  int burn_in = 1000;     // sweeps discarded per chain
-  int samples = 750;      // draws kept per chain
-  int thin = 4;           // sweeps per kept draw
+  int burn_in = 5000;     // sweeps discarded per chain
+  int samples = 1000;     // draws kept per chain
+  int thin = 10;          // sweeps per kept draw
   uint64_t seed = 20160401;
 };
 

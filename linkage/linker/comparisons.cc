@@ -1,6 +1,7 @@
 #include "linkage/linker/comparisons.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -10,7 +11,9 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "linkage/compare/date_compare.h"
@@ -22,11 +25,16 @@
 namespace reckon {
 namespace {
 
+// Interned ids of values that are not missing; Extend marks an appended
+// record's value kUnknownId (present, not interned: compared as text).
+constexpr int64_t kMissingId = -1;
+constexpr int64_t kUnknownId = -2;
+
 // Interns each record's value so that equality and term frequency are
 // integer comparisons.
 std::vector<int64_t> InternValues(const std::vector<std::string>& values) {
   absl::flat_hash_map<std::string, int64_t> ids;
-  std::vector<int64_t> out(values.size(), -1);
+  std::vector<int64_t> out(values.size(), kMissingId);
   for (size_t r = 0; r < values.size(); ++r) {
     if (values[r].empty()) continue;
     auto [it, inserted] =
@@ -36,59 +44,58 @@ std::vector<int64_t> InternValues(const std::vector<std::string>& values) {
   return out;
 }
 
+absl::string_view Bytes(std::span<const uint32_t> tokens) {
+  return absl::string_view(reinterpret_cast<const char*>(tokens.data()),
+                           tokens.size() * sizeof(uint32_t));
+}
+
+// The key of a token list's multiset (order ignored).
+std::string MultisetKey(std::span<const uint32_t> tokens) {
+  absl::InlinedVector<uint32_t, 8> sorted(tokens.begin(), tokens.end());
+  std::sort(sorted.begin(), sorted.end());
+  return std::string(
+      Bytes(std::span<const uint32_t>(sorted.data(), sorted.size())));
+}
+
+// The key of a token list's multiset of phonetic codes (`code_of` gives a
+// token's); false when a token has no code.
+template <typename CodeOf>
+bool PhoneticKey(std::span<const uint32_t> tokens, const CodeOf& code_of,
+                 std::string* key) {
+  absl::InlinedVector<std::string_view, 8> codes;
+  for (uint32_t id : tokens) {
+    codes.push_back(code_of(id));
+    if (codes.back().empty()) return false;
+  }
+  std::sort(codes.begin(), codes.end());
+  key->clear();
+  for (std::string_view code : codes) {
+    // Length-prefixed, so that no two code lists share a key.
+    key->push_back(static_cast<char>(std::min<size_t>(code.size(), 255)));
+    if (code.size() >= 255) absl::StrAppend(key, code.size(), ":");
+    key->append(code);
+  }
+  return true;
+}
+
+uint32_t FindId(const absl::flat_hash_map<std::string, uint32_t>& ids,
+                const std::string& key) {
+  auto it = ids.find(key);
+  return it == ids.end() ? UINT32_MAX : it->second;
+}
+
 // Name token lists interned once for all name comparators, so that the
 // per-pair work on names is integer comparisons and memo lookups. A list is
-// the tokens of one field of one record in written order; equal lists share
-// an id. Per list, the id of its token multiset (order ignored) and of its
-// multiset of phonetic codes let "same tokens in any order" and "same
-// phonetic codes" be one comparison each. Built single-threaded by
-// MakeComparators; read-only (and so thread-safe) afterwards.
+// the tokens of one field of one record in written order (or of several
+// fields joined); equal lists share an id. Per list, the id of its token
+// multiset (order ignored) and of its multiset of phonetic codes let "same
+// tokens in any order" and "same phonetic codes" be one comparison each.
+// Built single-threaded by MakeComparators and grown by Extend; read-only
+// (and so thread-safe) in between. Lists live in an arena of our own (not
+// views into the prepared columns), so that the columns may grow.
 class TokenLists {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;  // no tokens
-
-  explicit TokenLists(const PreparedRecords& prepared) : prepared_(prepared) {}
-  TokenLists(const TokenLists&) = delete;
-  TokenLists& operator=(const TokenLists&) = delete;
-
-  // Per record, the list id of `field`'s tokens (kNone when empty).
-  // REQUIRES: `field` is a name field.
-  const std::vector<uint32_t>& Column(Field field) {
-    std::unique_ptr<std::vector<uint32_t>>& ids = columns_[field];
-    if (ids == nullptr) {
-      const NameColumn& column = prepared_.Names(field);
-      ids = std::make_unique<std::vector<uint32_t>>(prepared_.size);
-      for (size_t r = 0; r < prepared_.size; ++r) {
-        (*ids)[r] = Intern(column.Tokens(r));
-      }
-    }
-    return *ids;
-  }
-
-  // Per record, the list id of the tokens of `columns` joined in that order.
-  const std::vector<uint32_t>& Joined(std::vector<Field> columns) {
-    std::unique_ptr<Joint>& joint = joints_[columns];
-    if (joint == nullptr) {
-      joint = std::make_unique<Joint>();
-      // All tokens first, so that the views interned below stay valid.
-      joint->offsets.reserve(prepared_.size + 1);
-      joint->offsets.push_back(0);
-      for (size_t r = 0; r < prepared_.size; ++r) {
-        for (Field field : columns) {
-          const std::span<const uint32_t> ids = prepared_.Names(field).Tokens(r);
-          joint->tokens.insert(joint->tokens.end(), ids.begin(), ids.end());
-        }
-        joint->offsets.push_back(joint->tokens.size());
-      }
-      joint->ids.resize(prepared_.size);
-      for (size_t r = 0; r < prepared_.size; ++r) {
-        joint->ids[r] = Intern(std::span<const uint32_t>(
-            joint->tokens.data() + joint->offsets[r],
-            joint->offsets[r + 1] - joint->offsets[r]));
-      }
-    }
-    return joint->ids;
-  }
 
   // The list ids of one record's four name fields side by side, so that
   // the name comparators of a pair read two rows rather than a dozen
@@ -97,6 +104,9 @@ class TokenLists {
   struct Row {
     uint32_t list[kSlots];
   };
+  static constexpr Field kSlotFields[kSlots] = {
+      Field::kGivenName, Field::kSurname, Field::kPatronymic,
+      Field::kFullName};
   static Slot SlotOf(Field field) {
     switch (field) {
       case Field::kGivenName:
@@ -109,95 +119,319 @@ class TokenLists {
         return kSurname;  // as PreparedRecords::Names
     }
   }
-  const std::vector<Row>& Rows() {
-    if (rows_.empty() && prepared_.size > 0) {
-      const std::vector<uint32_t>* columns[kSlots] = {
-          &Column(Field::kGivenName), &Column(Field::kSurname),
-          &Column(Field::kPatronymic), &Column(Field::kFullName)};
-      rows_.resize(prepared_.size);
-      for (size_t r = 0; r < prepared_.size; ++r) {
-        for (size_t s = 0; s < kSlots; ++s) rows_[r].list[s] = (*columns[s])[r];
+
+  // What is known of one list, in one place (one cache line to fetch).
+  struct List {
+    size_t offset = 0;  // in the arena
+    uint32_t size = 0;
+    uint32_t multiset = 0;
+    uint32_t phonetic = kNone;  // kNone when a token has no phonetic code
+  };
+
+  // Interns the rows of every record of `prepared`.
+  explicit TokenLists(const PreparedRecords& prepared)
+      : prepared_(prepared),
+        ids_(0, ListHash{this}, ListEq{this}) {
+    rows_.reserve(prepared.size);
+    Extend();
+  }
+  TokenLists(const TokenLists&) = delete;
+  TokenLists& operator=(const TokenLists&) = delete;
+
+  const PreparedRecords& prepared() const { return prepared_; }
+  const Row& row(uint32_t record) const { return rows_[record]; }
+  const std::vector<Row>& rows() const { return rows_; }
+
+  // Per record, the list id of the tokens of `columns` joined in that
+  // order; made on first use, then kept up by Extend.
+  const std::vector<uint32_t>& Joined(const std::vector<Field>& columns) {
+    std::vector<uint32_t>& ids = joints_[columns];
+    ExtendJoint(columns, &ids);
+    return ids;
+  }
+
+  // Room for `records` records' rows and lists (new records bring new
+  // lists in about the proportion the present ones did).
+  void Reserve(size_t records) {
+    if (records <= rows_.size()) return;
+    const size_t more = records - rows_.size();
+    const size_t per_record =
+        rows_.empty() ? kSlots : lists_.size() / rows_.size() + 1;
+    rows_.reserve(records);
+    for (auto& [columns, ids] : joints_) ids.reserve(records);
+    lists_.reserve(lists_.size() + more * per_record);
+    ids_.reserve(lists_.size() + more * per_record);
+    arena_.reserve(arena_.size() + more * per_record * 2);
+  }
+
+  // Interns the lists of records appended to the prepared set since.
+  void Extend() {
+    for (size_t r = rows_.size(); r < prepared_.size; ++r) {
+      Row row;
+      for (size_t s = 0; s < kSlots; ++s) {
+        row.list[s] = Intern(prepared_.Names(kSlotFields[s]).Tokens(r));
       }
+      rows_.push_back(row);
     }
-    return rows_;
+    for (auto& [columns, ids] : joints_) ExtendJoint(columns, &ids);
   }
 
   std::span<const uint32_t> Tokens(uint32_t list) const {
-    return lists_[list].tokens;
+    const List& l = lists_[list];
+    return {arena_.data() + l.offset, l.size};
   }
   uint32_t Multiset(uint32_t list) const { return lists_[list].multiset; }
-  // kNone when a token of the list has no phonetic code.
   uint32_t Phonetic(uint32_t list) const { return lists_[list].phonetic; }
 
- private:
-  // What is known of one list, in one place (one cache line to fetch).
-  struct List {
-    std::span<const uint32_t> tokens;
-    uint32_t multiset = 0;
-    uint32_t phonetic = kNone;
-  };
-  struct Joint {
-    std::vector<uint32_t> tokens;
-    std::vector<size_t> offsets;
-    std::vector<uint32_t> ids;
-  };
-
-  static absl::string_view Bytes(std::span<const uint32_t> tokens) {
-    return absl::string_view(reinterpret_cast<const char*>(tokens.data()),
-                             tokens.size() * sizeof(uint32_t));
+  // For overlays: how many lists, multisets and code multisets there are,
+  // and the id of a given one (kNone when unknown).
+  size_t size() const { return lists_.size(); }
+  size_t multisets() const { return multiset_ids_.size(); }
+  size_t phonetics() const { return phonetic_ids_.size(); }
+  uint32_t Find(std::span<const uint32_t> tokens) const {
+    auto it = ids_.find(tokens);
+    return it == ids_.end() ? kNone : *it;
+  }
+  uint32_t FindMultiset(const std::string& key) const {
+    return FindId(multiset_ids_, key);
+  }
+  uint32_t FindPhonetic(const std::string& key) const {
+    return FindId(phonetic_ids_, key);
   }
 
-  // `tokens` must stay in place while this object lives (they are views
-  // into the prepared columns or into a Joint).
+ private:
+  // The set of list ids, looked up by the lists' tokens (in the arena, so
+  // the set itself holds 4 bytes a list).
+  struct ListHash {
+    using is_transparent = void;
+    const TokenLists* owner;
+    size_t operator()(std::span<const uint32_t> tokens) const {
+      return absl::Hash<absl::string_view>()(Bytes(tokens));
+    }
+    size_t operator()(uint32_t list) const { return (*this)(owner->Tokens(list)); }
+  };
+  struct ListEq {
+    using is_transparent = void;
+    const TokenLists* owner;
+    static bool Same(std::span<const uint32_t> x, std::span<const uint32_t> y) {
+      return std::equal(x.begin(), x.end(), y.begin(), y.end());
+    }
+    bool operator()(uint32_t x, uint32_t y) const { return x == y; }
+    bool operator()(uint32_t x, std::span<const uint32_t> y) const {
+      return Same(owner->Tokens(x), y);
+    }
+    bool operator()(std::span<const uint32_t> x, uint32_t y) const {
+      return Same(x, owner->Tokens(y));
+    }
+  };
+
+  void ExtendJoint(const std::vector<Field>& columns,
+                   std::vector<uint32_t>* ids) {
+    std::vector<uint32_t> joined;
+    for (size_t r = ids->size(); r < prepared_.size; ++r) {
+      joined.clear();
+      for (Field field : columns) {
+        const std::span<const uint32_t> part = prepared_.Names(field).Tokens(r);
+        joined.insert(joined.end(), part.begin(), part.end());
+      }
+      ids->push_back(Intern(joined));
+    }
+  }
+
   uint32_t Intern(std::span<const uint32_t> tokens) {
     if (tokens.empty()) return kNone;
-    const auto [it, inserted] =
-        ids_.try_emplace(Bytes(tokens), static_cast<uint32_t>(lists_.size()));
-    if (!inserted) return it->second;
-    // Few tokens and short codes: the keys below fit in inline storage, so
-    // comparators over a small set (a resolver's scratch set) stay cheap.
+    if (auto it = ids_.find(tokens); it != ids_.end()) return *it;
+    const auto id = static_cast<uint32_t>(lists_.size());
     List& list = lists_.emplace_back();
-    list.tokens = tokens;
-    absl::InlinedVector<uint32_t, 8> sorted(tokens.begin(), tokens.end());
-    std::sort(sorted.begin(), sorted.end());
+    list.offset = arena_.size();
+    list.size = static_cast<uint32_t>(tokens.size());
+    arena_.insert(arena_.end(), tokens.begin(), tokens.end());
     list.multiset =
         multiset_ids_
-            .try_emplace(std::string(Bytes(std::span<const uint32_t>(
-                             sorted.data(), sorted.size()))),
+            .try_emplace(MultisetKey(tokens),
                          static_cast<uint32_t>(multiset_ids_.size()))
             .first->second;
-    absl::InlinedVector<std::string_view, 8> codes;
-    bool coded = true;
-    for (uint32_t id : tokens) {
-      codes.push_back(prepared_.tokens.phonetic(id));
-      coded = coded && !codes.back().empty();
-    }
-    if (coded) {
-      std::sort(codes.begin(), codes.end());
-      std::string key;
-      for (std::string_view code : codes) {
-        // Length-prefixed, so that no two code lists share a key.
-        key.push_back(static_cast<char>(std::min<size_t>(code.size(), 255)));
-        if (code.size() >= 255) absl::StrAppend(&key, code.size(), ":");
-        key.append(code);
-      }
+    std::string key;
+    if (PhoneticKey(
+            tokens,
+            [this](uint32_t t) -> std::string_view {
+              return prepared_.tokens.phonetic(t);
+            },
+            &key)) {
       list.phonetic =
           phonetic_ids_
               .try_emplace(key, static_cast<uint32_t>(phonetic_ids_.size()))
               .first->second;
     }
-    return it->second;
+    ids_.insert(id);
+    return id;
   }
 
   const PreparedRecords& prepared_;
-  absl::flat_hash_map<absl::string_view, uint32_t> ids_;
+  std::vector<uint32_t> arena_;
   std::vector<List> lists_;
+  absl::flat_hash_set<uint32_t, ListHash, ListEq> ids_;
   absl::flat_hash_map<std::string, uint32_t> multiset_ids_;
   absl::flat_hash_map<std::string, uint32_t> phonetic_ids_;
-  std::map<Field, std::unique_ptr<std::vector<uint32_t>>> columns_;
-  std::map<std::vector<Field>, std::unique_ptr<Joint>> joints_;
   std::vector<Row> rows_;
+  std::map<std::vector<Field>, std::vector<uint32_t>> joints_;
 };
+
+// The token lists of an overlay's records in the base's id spaces: a token,
+// list, multiset or code multiset the base knows has the base's id; one it
+// does not gets an id past the base's (local to this overlay). So equal
+// lists have equal ids across the two sets, and the name comparators' code
+// runs unchanged on mixed pairs. Built single-threaded when the overlay is
+// made; read-only afterwards.
+class OverlayLists {
+ public:
+  using Row = TokenLists::Row;
+  static constexpr uint32_t kNone = TokenLists::kNone;
+
+  OverlayLists(const TokenLists& base, const PreparedRecords& small)
+      : base_(base),
+        small_(small),
+        base_tokens_(static_cast<uint32_t>(base.prepared().tokens.size())),
+        base_lists_(static_cast<uint32_t>(base.size())),
+        base_multisets_(static_cast<uint32_t>(base.multisets())),
+        base_phonetics_(static_cast<uint32_t>(base.phonetics())) {
+    const TokenTable& base_tokens = base.prepared().tokens;
+    token_of_.reserve(small.tokens.size());
+    for (size_t t = 0; t < small.tokens.size(); ++t) {
+      const std::string& text = small.tokens.text(static_cast<uint32_t>(t));
+      uint32_t id = base_tokens.Find(text);
+      if (id == TokenTable::kNotFound) {
+        id = base_tokens_ + static_cast<uint32_t>(local_tokens_.size());
+        local_tokens_.push_back(static_cast<uint32_t>(t));
+      }
+      token_of_.push_back(id);
+    }
+    rows_.reserve(small.size);
+    for (size_t r = 0; r < small.size; ++r) {
+      Row row;
+      for (size_t s = 0; s < TokenLists::kSlots; ++s) {
+        Unified(small.Names(TokenLists::kSlotFields[s]).Tokens(r), false);
+        row.list[s] = Intern(buffer_);
+      }
+      rows_.push_back(row);
+    }
+  }
+
+  const Row& row(uint32_t record) const { return rows_[record]; }
+
+  // As TokenLists::Joined, for the overlay's records.
+  const std::vector<uint32_t>& Joined(const std::vector<Field>& columns) {
+    auto [it, inserted] = joints_.try_emplace(columns);
+    if (inserted) {
+      for (size_t r = 0; r < small_.size; ++r) {
+        buffer_.clear();
+        for (Field field : columns) Unified(small_.Names(field).Tokens(r), true);
+        it->second.push_back(Intern(buffer_));
+      }
+    }
+    return it->second;
+  }
+
+  bool IsLocal(uint32_t list) const { return list >= base_lists_; }
+  std::span<const uint32_t> Tokens(uint32_t list) const {
+    if (!IsLocal(list)) return base_.Tokens(list);
+    const TokenLists::List& l = lists_[list - base_lists_];
+    return {arena_.data() + l.offset, l.size};
+  }
+  uint32_t Multiset(uint32_t list) const {
+    return IsLocal(list) ? lists_[list - base_lists_].multiset
+                         : base_.Multiset(list);
+  }
+  uint32_t Phonetic(uint32_t list) const {
+    return IsLocal(list) ? lists_[list - base_lists_].phonetic
+                         : base_.Phonetic(list);
+  }
+  const std::string& Text(uint32_t token) const {
+    return token < base_tokens_
+               ? base_.prepared().tokens.text(token)
+               : small_.tokens.text(local_tokens_[token - base_tokens_]);
+  }
+
+ private:
+  // Appends `tokens` (small's ids) to buffer_ as unified ids (after
+  // clearing it unless `append`).
+  void Unified(std::span<const uint32_t> tokens, bool append) {
+    if (!append) buffer_.clear();
+    for (uint32_t t : tokens) buffer_.push_back(token_of_[t]);
+  }
+
+  std::string_view Code(uint32_t token) const {
+    return token < base_tokens_
+               ? base_.prepared().tokens.phonetic(token)
+               : small_.tokens.phonetic(local_tokens_[token - base_tokens_]);
+  }
+
+  uint32_t Intern(std::span<const uint32_t> tokens) {
+    if (tokens.empty()) return kNone;
+    const bool all_known =
+        std::all_of(tokens.begin(), tokens.end(),
+                    [this](uint32_t t) { return t < base_tokens_; });
+    if (all_known) {
+      const uint32_t id = base_.Find(tokens);
+      if (id != kNone) return id;
+    }
+    const std::string bytes(Bytes(tokens));
+    if (auto it = ids_.find(bytes); it != ids_.end()) return it->second;
+    const auto id = base_lists_ + static_cast<uint32_t>(lists_.size());
+    ids_.emplace(bytes, id);
+    TokenLists::List& list = lists_.emplace_back();
+    list.offset = arena_.size();
+    list.size = static_cast<uint32_t>(tokens.size());
+    arena_.insert(arena_.end(), tokens.begin(), tokens.end());
+    const std::string multiset = MultisetKey(tokens);
+    list.multiset = LocalId(multiset, base_.FindMultiset(multiset),
+                            base_multisets_, &multiset_ids_);
+    std::string key;
+    if (PhoneticKey(tokens, [this](uint32_t t) { return Code(t); }, &key)) {
+      list.phonetic = LocalId(key, base_.FindPhonetic(key), base_phonetics_,
+                              &phonetic_ids_);
+    }
+    return id;
+  }
+
+  // The base's id when it has one (`found`), else one past `base_count`.
+  static uint32_t LocalId(const std::string& key, uint32_t found,
+                          uint32_t base_count,
+                          absl::flat_hash_map<std::string, uint32_t>* local) {
+    if (found != UINT32_MAX) return found;
+    return local
+        ->try_emplace(key, base_count + static_cast<uint32_t>(local->size()))
+        .first->second;
+  }
+
+  const TokenLists& base_;
+  const PreparedRecords& small_;
+  const uint32_t base_tokens_;
+  const uint32_t base_lists_;
+  const uint32_t base_multisets_;
+  const uint32_t base_phonetics_;
+  std::vector<uint32_t> token_of_;      // small token -> unified id
+  std::vector<uint32_t> local_tokens_;  // unified id - base_tokens_ -> small's
+  std::vector<uint32_t> arena_;
+  std::vector<TokenLists::List> lists_;  // local lists
+  absl::flat_hash_map<std::string, uint32_t> ids_;
+  absl::flat_hash_map<std::string, uint32_t> multiset_ids_;
+  absl::flat_hash_map<std::string, uint32_t> phonetic_ids_;
+  std::vector<Row> rows_;
+  std::map<std::vector<Field>, std::vector<uint32_t>> joints_;
+  std::vector<uint32_t> buffer_;
+};
+
+}  // namespace
+
+// What the comparators of one overlay share while it is made.
+struct OverlayContext {
+  const PreparedRecords& small;
+  // Per base TokenLists (one per MakeComparators call), the overlay's lists.
+  std::map<const TokenLists*, std::shared_ptr<OverlayLists>> lists;
+};
+
+namespace {
 
 // A per-thread memo of the levels of token-list pairs. A name comparator's
 // level for two lists is a pure function of the comparator, the kind of
@@ -209,7 +443,9 @@ class TokenLists {
 class LevelMemo {
  public:
   // Every comparator gets its own epoch (never reused, never 0), so entries
-  // of a comparator that is gone, or of another, never match.
+  // of a comparator that is gone, or of another, never match. So does each
+  // overlay of each comparator, for pairs involving the overlay's own list
+  // ids (which another overlay gives to other lists).
   static uint64_t NewEpoch() {
     static std::atomic<uint64_t> next{1};
     return next.fetch_add(1, std::memory_order_relaxed);
@@ -249,6 +485,54 @@ class LevelMemo {
   std::vector<Slot> slots_ = std::vector<Slot>(size_t{1} << kBits);
 };
 
+// How a name comparator reads lists and tokens: of the base alone (the
+// linker's pairs), or of the base and an overlay. The comparator's code is
+// written once over these (templates), so a base pair pays nothing for
+// overlays.
+class BaseView {
+ public:
+  BaseView(const TokenLists& lists, uint64_t epoch)
+      : lists_(lists), epoch_(epoch) {}
+  std::span<const uint32_t> Tokens(uint32_t list) const {
+    return lists_.Tokens(list);
+  }
+  uint32_t Multiset(uint32_t list) const { return lists_.Multiset(list); }
+  uint32_t Phonetic(uint32_t list) const { return lists_.Phonetic(list); }
+  const std::string& Text(uint32_t token) const {
+    return lists_.prepared().tokens.text(token);
+  }
+  uint64_t Epoch(uint32_t, uint32_t) const { return epoch_; }
+
+ private:
+  const TokenLists& lists_;
+  const uint64_t epoch_;
+};
+
+// Pairs of two base lists keep the comparator's memo entries (shared with
+// the linker's pairs and every other overlay); a pair involving a list of
+// this overlay's own is memoized under the overlay's epoch.
+class CrossView {
+ public:
+  CrossView(const OverlayLists& lists, uint64_t base_epoch,
+            uint64_t overlay_epoch)
+      : lists_(lists), base_epoch_(base_epoch), overlay_epoch_(overlay_epoch) {}
+  std::span<const uint32_t> Tokens(uint32_t list) const {
+    return lists_.Tokens(list);
+  }
+  uint32_t Multiset(uint32_t list) const { return lists_.Multiset(list); }
+  uint32_t Phonetic(uint32_t list) const { return lists_.Phonetic(list); }
+  const std::string& Text(uint32_t token) const { return lists_.Text(token); }
+  uint64_t Epoch(uint32_t x, uint32_t y) const {
+    return lists_.IsLocal(x) || lists_.IsLocal(y) ? overlay_epoch_
+                                                  : base_epoch_;
+  }
+
+ private:
+  const OverlayLists& lists_;
+  const uint64_t base_epoch_;
+  const uint64_t overlay_epoch_;
+};
+
 // Names: token sets compared order-free on their comparison forms, so that
 // "Wang Xiaoming" meets "Xiaoming Wang" and "Xiao Ming Wang".
 //
@@ -266,6 +550,7 @@ class NameComparator final : public FieldComparator {
         field_(spec.field),
         close_(spec.similarity_levels[0]),
         similar_(spec.similarity_levels[1]),
+        tf_(spec.term_frequency_adjust),
         epoch_(LevelMemo::NewEpoch()) {
     if (field_.kind == FieldRef::Kind::kField) {
       if (field_.field == Field::kSurname) partner_ = Field::kGivenName;
@@ -274,14 +559,13 @@ class NameComparator final : public FieldComparator {
     by_row_ = field_.kind == FieldRef::Kind::kField &&
               field_.field != Field::kFullName;
     if (by_row_) {
-      rows_ = &lists_->Rows();
       slot_ = TokenLists::SlotOf(field_.field);
       alt_from_full_ = partner_.has_value();
       if (partner_.has_value()) other_slot_ = TokenLists::SlotOf(*partner_);
     } else {
-      ResolveSides();
+      AppendSides(*lists_, prepared.size, &sides_);
     }
-    if (spec.term_frequency_adjust) {
+    if (tf_) {
       std::vector<std::string> keys(prepared.size);
       for (size_t r = 0; r < prepared.size; ++r) {
         const uint32_t side = SideOf(static_cast<uint32_t>(r));
@@ -296,28 +580,100 @@ class NameComparator final : public FieldComparator {
   }
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
+    const BaseView view(*lists_, epoch_);
     if (by_row_) {
-      const TokenLists::Row& row_a = (*rows_)[a];
-      const TokenLists::Row& row_b = (*rows_)[b];
-      return SidesLevel(SideOf(row_a), SideOf(row_b), &row_a, &row_b);
+      const TokenLists::Row& row_a = lists_->row(a);
+      const TokenLists::Row& row_b = lists_->row(b);
+      return SidesLevel(view, SideOf(row_a), SideOf(row_b), &row_a, &row_b);
     }
-    return SidesLevel(sides_[a], sides_[b], nullptr, nullptr);
+    return SidesLevel(view, sides_[a], sides_[b], nullptr, nullptr);
   }
 
   int64_t TermId(uint32_t record) const override {
-    return term_ids_.empty() ? -1 : term_ids_[record];
+    return record < term_ids_.size() ? term_ids_[record] : -1;
   }
 
   std::string Describe(uint32_t record) const override {
-    const uint32_t side = SideOf(record);
-    if (side == TokenLists::kNone) return "";
-    std::vector<std::string> texts;
-    for (uint32_t id : lists_->Tokens(side & ~kAltBit)) {
-      texts.push_back(prepared_.tokens.text(id));
+    return DescribeSide(SideOf(record), [this](uint32_t list) {
+      return lists_->Tokens(list);
+    }, [this](uint32_t token) -> const std::string& {
+      return prepared_.tokens.text(token);
+    });
+  }
+
+  void Extend() override {
+    lists_->Extend();  // once for all name comparators; then a no-op
+    if (!by_row_) AppendSides(*lists_, prepared_.size, &sides_);
+    // term_ids_ stays as made: appended records have no term id.
+  }
+
+  void Reserve(size_t records) override {
+    lists_->Reserve(records);
+    if (!by_row_) sides_.reserve(records);
+  }
+
+ protected:
+  struct Overlay final : OverlayState {
+    std::shared_ptr<OverlayLists> lists;
+    std::vector<uint32_t> sides;  // when not by row
+    uint64_t epoch = 0;
+  };
+
+  std::unique_ptr<OverlayState> MakeOverlayState(
+      OverlayContext& context) const override {
+    auto state = std::make_unique<Overlay>();
+    std::shared_ptr<OverlayLists>& lists = context.lists[lists_.get()];
+    if (lists == nullptr) {
+      lists = std::make_shared<OverlayLists>(*lists_, context.small);
     }
-    std::string described = absl::StrJoin(texts, " ");
-    if ((side & kAltBit) != 0) absl::StrAppend(&described, " (from full name)");
-    return described;
+    state->lists = lists;
+    if (!by_row_) AppendSides(*lists, context.small.size, &state->sides);
+    state->epoch = LevelMemo::NewEpoch();
+    return state;
+  }
+
+  uint8_t CrossLevel(const OverlayState& state, uint32_t a,
+                     uint32_t b) const override {
+    const auto& overlay = static_cast<const Overlay&>(state);
+    const CrossView view(*overlay.lists, epoch_, overlay.epoch);
+    if (by_row_) {
+      const TokenLists::Row& row_a = overlay.lists->row(a);
+      const TokenLists::Row& row_b = lists_->row(b);
+      return SidesLevel(view, SideOf(row_a), SideOf(row_b), &row_a, &row_b);
+    }
+    return SidesLevel(view, overlay.sides[a], sides_[b], nullptr, nullptr);
+  }
+
+  uint8_t WithinLevel(const OverlayState& state, uint32_t a,
+                      uint32_t b) const override {
+    const auto& overlay = static_cast<const Overlay&>(state);
+    const CrossView view(*overlay.lists, epoch_, overlay.epoch);
+    if (by_row_) {
+      const TokenLists::Row& row_a = overlay.lists->row(a);
+      const TokenLists::Row& row_b = overlay.lists->row(b);
+      return SidesLevel(view, SideOf(row_a), SideOf(row_b), &row_a, &row_b);
+    }
+    return SidesLevel(view, overlay.sides[a], overlay.sides[b], nullptr,
+                      nullptr);
+  }
+
+  std::string OverlayDescribe(const OverlayState& state,
+                              uint32_t a) const override {
+    const auto& overlay = static_cast<const Overlay&>(state);
+    const OverlayLists& lists = *overlay.lists;
+    const uint32_t side = by_row_ ? SideOf(lists.row(a)) : overlay.sides[a];
+    return DescribeSide(
+        side, [&lists](uint32_t list) { return lists.Tokens(list); },
+        [&lists](uint32_t token) -> const std::string& {
+          return lists.Text(token);
+        });
+  }
+
+  bool OverlayHasTerm(const OverlayState& state, uint32_t a) const override {
+    const auto& overlay = static_cast<const Overlay&>(state);
+    const uint32_t side =
+        by_row_ ? SideOf(overlay.lists->row(a)) : overlay.sides[a];
+    return tf_ && side != TokenLists::kNone && (side & kAltBit) == 0;
   }
 
  private:
@@ -325,7 +681,12 @@ class NameComparator final : public FieldComparator {
   // Set in a side's list id when the tokens stand in from the full name.
   static constexpr uint32_t kAltBit = 0x80000000u;
 
-  // The list a record's side compares (see ResolveSides), with kAltBit.
+  // The list a record's side compares, with kAltBit: the field's own
+  // tokens; for a given name or surname that is empty, the full name's,
+  // marked with kAltBit (the record has only a full name, which stands in
+  // for the field). kNone when there are no tokens at all. Given name,
+  // surname and patronymic resolve it per pair from the rows; full name and
+  // any name keep it per record (AppendSides).
   uint32_t SideOf(const TokenLists::Row& row) const {
     const uint32_t own = row.list[slot_];
     if (own != TokenLists::kNone || !alt_from_full_) return own;
@@ -333,12 +694,49 @@ class NameComparator final : public FieldComparator {
     return full == TokenLists::kNone ? full : full | kAltBit;
   }
   uint32_t SideOf(uint32_t record) const {
-    return by_row_ ? SideOf((*rows_)[record]) : sides_[record];
+    return by_row_ ? SideOf(lists_->row(record)) : sides_[record];
+  }
+
+  // Full name and any name: appends the sides of records sides->size() to
+  // `records` of `lists` (a TokenLists or an OverlayLists): for a full name
+  // that is empty, given name then surname; for any name, given name,
+  // surname and full name joined.
+  template <typename Lists>
+  void AppendSides(Lists& lists, size_t records,
+                   std::vector<uint32_t>* sides) const {
+    if (field_.kind == FieldRef::Kind::kAnyName) {
+      const std::vector<uint32_t>& joined = lists.Joined(
+          {Field::kGivenName, Field::kSurname, Field::kFullName});
+      sides->insert(sides->end(),
+                    joined.begin() + static_cast<std::ptrdiff_t>(sides->size()),
+                    joined.begin() + static_cast<std::ptrdiff_t>(records));
+      return;
+    }
+    // The full name (the only other field not compared by row).
+    const std::vector<uint32_t>& parts =
+        lists.Joined({Field::kGivenName, Field::kSurname});
+    for (size_t r = sides->size(); r < records; ++r) {
+      const uint32_t full =
+          lists.row(static_cast<uint32_t>(r)).list[TokenLists::kFull];
+      sides->push_back(full != TokenLists::kNone ? full : parts[r]);
+    }
+  }
+
+  template <typename TokensOf, typename TextOf>
+  static std::string DescribeSide(uint32_t side, const TokensOf& tokens_of,
+                                  const TextOf& text_of) {
+    if (side == TokenLists::kNone) return "";
+    std::vector<std::string> texts;
+    for (uint32_t id : tokens_of(side & ~kAltBit)) texts.push_back(text_of(id));
+    std::string described = absl::StrJoin(texts, " ");
+    if ((side & kAltBit) != 0) absl::StrAppend(&described, " (from full name)");
+    return described;
   }
 
   // The level of sides `side_a` and `side_b`; the rows are the records'
   // (for the swapped-name check), or null when the field has no partner.
-  uint8_t SidesLevel(uint32_t side_a, uint32_t side_b,
+  template <typename View>
+  uint8_t SidesLevel(const View& view, uint32_t side_a, uint32_t side_b,
                      const TokenLists::Row* row_a,
                      const TokenLists::Row* row_b) const {
     if (side_a == TokenLists::kNone || side_b == TokenLists::kNone) {
@@ -350,13 +748,14 @@ class NameComparator final : public FieldComparator {
     const uint32_t y = side_b & ~kAltBit;
     LevelMemo& memo = LevelMemo::ForThisThread();
     if (!alt_a && !alt_b) {
-      const uint8_t level = StraightLevel(memo, x, y);
+      const uint8_t level = StraightLevel(view, memo, x, y);
       if (level < 2) return level;
-      return std::min(level, SwappedLevel(memo, row_a, row_b));
+      return std::min(level, SwappedLevel(view, memo, row_a, row_b));
     }
-    if (alt_a && !alt_b) return Memoized(memo, kContainment, y, x);  // b's field in a's name
-    if (alt_b && !alt_a) return Memoized(memo, kContainment, x, y);
-    return Memoized(memo, kBothAlt, x, y);
+    // b's field in a's name, or a's in b's.
+    if (alt_a && !alt_b) return Memoized(view, memo, kContainment, y, x);
+    if (alt_b && !alt_a) return Memoized(view, memo, kContainment, x, y);
+    return Memoized(view, memo, kBothAlt, x, y);
   }
 
   // What a memo entry holds, for lists x and y.
@@ -366,65 +765,40 @@ class NameComparator final : public FieldComparator {
     kContainment = 2,  // LevelOf(Containment(x in y), alt = true)
   };
 
-  // Per record, the list this field compares (its side): the field's own tokens;
-  // for a given name or surname that is empty, the full name's, marked with
-  // kAltBit (the record has only a full name, which stands in for the
-  // field); for a full name that is empty, given name then surname; for any
-  // name, given name, surname and full name joined. kNone when there are no
-  // tokens at all. Given name, surname and patronymic resolve it per pair
-  // from the rows (SideOf); the others keep it here.
-  void ResolveSides() {
-    if (field_.kind == FieldRef::Kind::kAnyName) {
-      sides_ = lists_->Joined(
-          {Field::kGivenName, Field::kSurname, Field::kFullName});
-      return;
-    }
-    sides_ = lists_->Column(field_.field);
-    if (field_.field == Field::kGivenName || field_.field == Field::kSurname) {
-      const std::vector<uint32_t>& full = lists_->Column(Field::kFullName);
-      for (size_t r = 0; r < sides_.size(); ++r) {
-        if (sides_[r] == TokenLists::kNone && full[r] != TokenLists::kNone) {
-          sides_[r] = full[r] | kAltBit;
-        }
-      }
-    } else if (field_.field == Field::kFullName) {
-      const std::vector<uint32_t>& parts =
-          lists_->Joined({Field::kGivenName, Field::kSurname});
-      for (size_t r = 0; r < sides_.size(); ++r) {
-        if (sides_[r] == TokenLists::kNone) sides_[r] = parts[r];
-      }
-    }
-  }
-
   // `cutoff`: a similarity below it may be returned as 0 (only the level
   // matters), which lets Jaro-Winkler give up early on hopeless pairs.
-  double TokenSimilarity(uint32_t x, uint32_t y, double cutoff = 0.0) const {
+  template <typename View>
+  static double TokenSimilarity(const View& view, uint32_t x, uint32_t y,
+                                double cutoff = 0.0) {
     if (x == y) return 1.0;
-    return JaroWinkler(prepared_.tokens.text(x), prepared_.tokens.text(y),
-                       cutoff);
+    return JaroWinkler(view.Text(x), view.Text(y), cutoff);
   }
 
-  double Similarity(std::span<const uint32_t> a, std::span<const uint32_t> b,
-                    double cutoff = 0.0) const {
+  template <typename View>
+  static double Similarity(const View& view, std::span<const uint32_t> a,
+                           std::span<const uint32_t> b, double cutoff = 0.0) {
     if (a.size() == 1 && b.size() == 1) {
-      return TokenSimilarity(a[0], b[0], cutoff);
+      return TokenSimilarity(view, a[0], b[0], cutoff);
     }
     absl::InlinedVector<std::string_view, 8> va;
     absl::InlinedVector<std::string_view, 8> vb;
-    for (uint32_t id : a) va.push_back(prepared_.tokens.text(id));
-    for (uint32_t id : b) vb.push_back(prepared_.tokens.text(id));
+    for (uint32_t id : a) va.push_back(view.Text(id));
+    for (uint32_t id : b) vb.push_back(view.Text(id));
     return TokenSetSimilarity(std::span<const std::string_view>(va),
                               std::span<const std::string_view>(vb));
   }
 
   // How well every token of `part` is found among `whole` (a full name
   // holding more tokens than the one field): mean best Jaro-Winkler.
-  double Containment(std::span<const uint32_t> part,
-                     std::span<const uint32_t> whole) const {
+  template <typename View>
+  static double Containment(const View& view, std::span<const uint32_t> part,
+                            std::span<const uint32_t> whole) {
     double total = 0.0;
     for (uint32_t p : part) {
       double best = 0.0;
-      for (uint32_t w : whole) best = std::max(best, TokenSimilarity(p, w));
+      for (uint32_t w : whole) {
+        best = std::max(best, TokenSimilarity(view, p, w));
+      }
       total += best;
     }
     return total / static_cast<double>(part.size());
@@ -441,44 +815,51 @@ class NameComparator final : public FieldComparator {
   // stand-in), computed: the same tokens in any order are exact (unless
   // `alt`); else the similarity's level, and "similar" rather than
   // "different" when the phonetic codes agree as multisets.
-  uint8_t TokensLevel(uint32_t x, uint32_t y, bool alt) const {
-    if (!alt && lists_->Multiset(x) == lists_->Multiset(y)) return 0;
-    uint8_t level =
-        LevelOf(Similarity(lists_->Tokens(x), lists_->Tokens(y), similar_), alt);
-    if (level == 3 && lists_->Phonetic(x) != TokenLists::kNone &&
-        lists_->Phonetic(x) == lists_->Phonetic(y)) {
+  template <typename View>
+  uint8_t TokensLevel(const View& view, uint32_t x, uint32_t y,
+                      bool alt) const {
+    if (!alt && view.Multiset(x) == view.Multiset(y)) return 0;
+    uint8_t level = LevelOf(
+        Similarity(view, view.Tokens(x), view.Tokens(y), similar_), alt);
+    if (level == 3 && view.Phonetic(x) != TokenLists::kNone &&
+        view.Phonetic(x) == view.Phonetic(y)) {
       level = 2;
     }
     return level;
   }
 
-  uint8_t Compute(Kind kind, uint32_t x, uint32_t y) const {
+  template <typename View>
+  uint8_t Compute(const View& view, Kind kind, uint32_t x, uint32_t y) const {
     switch (kind) {
       case kStraight:
-        return TokensLevel(x, y, false);
+        return TokensLevel(view, x, y, false);
       case kBothAlt:
-        return TokensLevel(x, y, true);
+        return TokensLevel(view, x, y, true);
       case kContainment:
         break;
     }
-    return LevelOf(Containment(lists_->Tokens(x), lists_->Tokens(y)), true);
+    return LevelOf(Containment(view, view.Tokens(x), view.Tokens(y)), true);
   }
 
-  uint8_t Memoized(LevelMemo& memo, Kind kind, uint32_t x, uint32_t y) const {
-    const uint64_t key = epoch_ << 2 | kind;
+  template <typename View>
+  uint8_t Memoized(const View& view, LevelMemo& memo, Kind kind, uint32_t x,
+                   uint32_t y) const {
+    const uint64_t key = view.Epoch(x, y) << 2 | kind;
     LevelMemo::Slot& slot = memo.At(key, x, y);
     if (LevelMemo::Holds(slot, key, x, y)) {
       return static_cast<uint8_t>(slot.tag & 0xFF);
     }
-    const uint8_t level = Compute(kind, x, y);
+    const uint8_t level = Compute(view, kind, x, y);
     LevelMemo::Store(&slot, key, x, y, level);
     return level;
   }
 
   // TokensLevel(x, y, false), the exact case without a memo lookup.
-  uint8_t StraightLevel(LevelMemo& memo, uint32_t x, uint32_t y) const {
-    if (lists_->Multiset(x) == lists_->Multiset(y)) return 0;
-    return Memoized(memo, kStraight, x, y);
+  template <typename View>
+  uint8_t StraightLevel(const View& view, LevelMemo& memo, uint32_t x,
+                        uint32_t y) const {
+    if (view.Multiset(x) == view.Multiset(y)) return 0;
+    return Memoized(view, memo, kStraight, x, y);
   }
 
   // Given name and surname written the other way round in one register
@@ -489,7 +870,9 @@ class NameComparator final : public FieldComparator {
   // must make both crossed fields at least similar and their levels sum
   // lower than the straight ones. A swapped exact name counts as close, not
   // exact, so that term frequencies stay those of the field itself.
-  uint8_t SwappedLevel(LevelMemo& memo, const TokenLists::Row* row_a,
+  template <typename View>
+  uint8_t SwappedLevel(const View& view, LevelMemo& memo,
+                       const TokenLists::Row* row_a,
                        const TokenLists::Row* row_b) const {
     if (!partner_.has_value() || row_a == nullptr) return 3;
     const uint32_t a_mine = row_a->list[slot_];
@@ -500,12 +883,12 @@ class NameComparator final : public FieldComparator {
         a_other == TokenLists::kNone || b_other == TokenLists::kNone) {
       return 3;
     }
-    const uint8_t crossed_mine = StraightLevel(memo, a_mine, b_other);
+    const uint8_t crossed_mine = StraightLevel(view, memo, a_mine, b_other);
     if (crossed_mine > 2) return 3;
-    const uint8_t crossed_other = StraightLevel(memo, a_other, b_mine);
+    const uint8_t crossed_other = StraightLevel(view, memo, a_other, b_mine);
     if (crossed_other > 2) return 3;
-    const int straight = StraightLevel(memo, a_mine, b_mine) +
-                         StraightLevel(memo, a_other, b_other);
+    const int straight = StraightLevel(view, memo, a_mine, b_mine) +
+                         StraightLevel(view, memo, a_other, b_other);
     if (crossed_mine + crossed_other >= straight) return 3;
     return std::max<uint8_t>(crossed_mine, 1);
   }
@@ -516,17 +899,17 @@ class NameComparator final : public FieldComparator {
   std::optional<Field> partner_;
   double close_;
   double similar_;
+  bool tf_;
   uint64_t epoch_;
   // Given name, surname, patronymic: sides come from the rows, at `slot_`
   // (else the full name, when `alt_from_full_`); the partner at
   // `other_slot_`.
   bool by_row_ = false;
-  const std::vector<TokenLists::Row>* rows_ = nullptr;
   size_t slot_ = 0;
   size_t other_slot_ = 0;
   bool alt_from_full_ = false;
   // Full name and any name: per record, the side's list id; see
-  // ResolveSides.
+  // AppendSides.
   std::vector<uint32_t> sides_;
   std::vector<int64_t> term_ids_;
 };
@@ -534,12 +917,35 @@ class NameComparator final : public FieldComparator {
 class DateComparator final : public FieldComparator {
  public:
   DateComparator(const ComparisonSpec& spec, const PreparedRecords& prepared)
-      : FieldComparator(spec.name, LevelNames()), prepared_(prepared) {
+      : FieldComparator(spec.name, LevelNames(spec.date_scope)),
+        prepared_(prepared),
+        scope_(spec.date_scope) {
+    // DateLevel is ordered best first, so the scope's levels keep that
+    // order; levels outside the scope cannot occur within it.
+    const std::vector<DateLevel> levels = DateScopeLevels(scope_);
+    level_of_.fill(static_cast<uint8_t>(levels.size()));
+    for (size_t l = 0; l < levels.size(); ++l) {
+      level_of_[static_cast<size_t>(levels[l])] = static_cast<uint8_t>(l);
+    }
     packed_.reserve(prepared.size);
-    for (const PartialDate& date : prepared.birth_date) {
+    Extend();
+  }
+
+  uint8_t Level(uint32_t a, uint32_t b) const override {
+    return ScopedLevel(Date(a), Date(b));
+  }
+
+  std::string Describe(uint32_t record) const override {
+    return prepared_.Value(FieldRef::Of(Field::kBirthDate), record);
+  }
+
+  void Extend() override {
+    for (size_t r = packed_.size(); packed_ok_ && r < prepared_.size; ++r) {
+      const PartialDate& date = prepared_.birth_date[r];
       if (date.year < 0 || date.year > 0xFFFF || date.month < 0 ||
           date.month > 0xFF || date.day < 0 || date.day > 0xFF) {
-        packed_.clear();  // out of range: compare the dates as they are
+        packed_ok_ = false;  // out of range: compare the dates as they are
+        std::vector<Packed>().swap(packed_);
         break;
       }
       packed_.push_back({static_cast<uint16_t>(date.year),
@@ -548,27 +954,37 @@ class DateComparator final : public FieldComparator {
     }
   }
 
-  uint8_t Level(uint32_t a, uint32_t b) const override {
-    // DateLevel is ordered best first, kMissing last: its value is the level.
-    if (packed_.empty()) {
-      return static_cast<uint8_t>(
-          CompareDates(prepared_.birth_date[a], prepared_.birth_date[b]));
-    }
-    return static_cast<uint8_t>(
-        CompareDates(packed_[a].Unpacked(), packed_[b].Unpacked()));
+  void Reserve(size_t records) override {
+    if (packed_ok_) packed_.reserve(records);
   }
 
-  std::string Describe(uint32_t record) const override {
-    return prepared_.Value(FieldRef::Of(Field::kBirthDate), record);
+ protected:
+  uint8_t CrossLevel(const OverlayState& state, uint32_t a,
+                     uint32_t b) const override {
+    return ScopedLevel(state.small->birth_date[a], Date(b));
+  }
+  uint8_t WithinLevel(const OverlayState& state, uint32_t a,
+                      uint32_t b) const override {
+    return ScopedLevel(state.small->birth_date[a], state.small->birth_date[b]);
+  }
+  std::string OverlayDescribe(const OverlayState& state,
+                              uint32_t a) const override {
+    return state.small->Value(FieldRef::Of(Field::kBirthDate), a);
   }
 
  private:
-  static std::vector<std::string> LevelNames() {
+  static std::vector<std::string> LevelNames(DateScope scope) {
     std::vector<std::string> names;
-    for (int level = 0; level < kDateLevelCount - 1; ++level) {
-      names.emplace_back(DateLevelName(static_cast<DateLevel>(level)));
+    for (DateLevel level : DateScopeLevels(scope)) {
+      names.emplace_back(DateLevelName(level));
     }
     return names;
+  }
+
+  // The comparator's level of two dates: missing outside the scope.
+  uint8_t ScopedLevel(const PartialDate& a, const PartialDate& b) const {
+    if (!InDateScope(scope_, a, b)) return static_cast<uint8_t>(levels());
+    return level_of_[static_cast<size_t>(CompareDates(a, b))];
   }
 
   // The dates in 4 bytes rather than 12, so that a pair's two dates are
@@ -580,9 +996,34 @@ class DateComparator final : public FieldComparator {
     PartialDate Unpacked() const { return {year, month, day}; }
   };
 
+  PartialDate Date(uint32_t record) const {
+    return packed_ok_ ? packed_[record].Unpacked()
+                      : prepared_.birth_date[record];
+  }
+
   const PreparedRecords& prepared_;
-  std::vector<Packed> packed_;  // empty when some date does not fit
+  const DateScope scope_;
+  // Comparator level per DateLevel (levels() for those outside the scope).
+  std::array<uint8_t, kDateLevelCount> level_of_{};
+  bool packed_ok_ = true;  // false once some date does not fit
+  std::vector<Packed> packed_;
 };
+
+uint8_t PassportLevelNumber(const std::string& a, const std::string& b) {
+  switch (ComparePassports(a, b)) {
+    case PassportLevel::kExact:
+      return 0;
+    case PassportLevel::kOneEdit:
+      return 1;
+    case PassportLevel::kPrefixOrSuffix:
+      return 2;
+    case PassportLevel::kDifferent:
+      return 3;
+    case PassportLevel::kMissing:
+      break;
+  }
+  return 4;
+}
 
 class PassportComparator final : public FieldComparator {
  public:
@@ -597,30 +1038,51 @@ class PassportComparator final : public FieldComparator {
     // Interned: missing and equal numbers, most pairs, need no string work.
     const int64_t ia = ids_[a];
     const int64_t ib = ids_[b];
-    if (ia < 0 || ib < 0) return 4;
-    if (ia == ib) return 0;
-    switch (ComparePassports(prepared_.passport[a], prepared_.passport[b])) {
-      case PassportLevel::kExact:
-        return 0;
-      case PassportLevel::kOneEdit:
-        return 1;
-      case PassportLevel::kPrefixOrSuffix:
-        return 2;
-      case PassportLevel::kDifferent:
-        return 3;
-      case PassportLevel::kMissing:
-        break;
+    if (ia < 0 || ib < 0) {
+      if (ia == kMissingId || ib == kMissingId) return 4;
+      // An appended record's number is not interned.
+      if (prepared_.passport[a] == prepared_.passport[b]) return 0;
+    } else if (ia == ib) {
+      return 0;
     }
-    return 4;
+    return PassportLevelNumber(prepared_.passport[a], prepared_.passport[b]);
   }
 
   std::string Describe(uint32_t record) const override {
     return prepared_.passport[record];
   }
 
+  void Extend() override {
+    for (size_t r = ids_.size(); r < prepared_.size; ++r) {
+      ids_.push_back(prepared_.passport[r].empty() ? kMissingId : kUnknownId);
+    }
+  }
+
+  void Reserve(size_t records) override { ids_.reserve(records); }
+
+ protected:
+  uint8_t CrossLevel(const OverlayState& state, uint32_t a,
+                     uint32_t b) const override {
+    return Compare(state.small->passport[a], prepared_.passport[b]);
+  }
+  uint8_t WithinLevel(const OverlayState& state, uint32_t a,
+                      uint32_t b) const override {
+    return Compare(state.small->passport[a], state.small->passport[b]);
+  }
+  std::string OverlayDescribe(const OverlayState& state,
+                              uint32_t a) const override {
+    return state.small->passport[a];
+  }
+
  private:
+  static uint8_t Compare(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return 4;
+    if (a == b) return 0;
+    return PassportLevelNumber(a, b);
+  }
+
   const PreparedRecords& prepared_;
-  std::vector<int64_t> ids_;  // -1 when missing
+  std::vector<int64_t> ids_;  // kMissingId, kUnknownId or the interned id
 };
 
 // Values as folded text: equal or not (kExact), or within edit bounds.
@@ -636,6 +1098,8 @@ class TextComparator final : public FieldComparator {
                                                           spec.max_edits,
                                                           "_edits"),
                                              "different"}),
+        prepared_(prepared),
+        field_(spec.field),
         exact_only_(spec.kind == ComparatorKind::kExact),
         max_edits_(spec.max_edits),
         tf_(spec.term_frequency_adjust) {
@@ -649,30 +1113,91 @@ class TextComparator final : public FieldComparator {
   uint8_t Level(uint32_t a, uint32_t b) const override {
     const int64_t ia = ids_[a];
     const int64_t ib = ids_[b];
-    const auto missing = static_cast<uint8_t>(levels());
-    if (ia < 0 || ib < 0) return missing;
-    if (ia == ib) return 0;
-    if (exact_only_) return 1;
-    const int distance = OsaDistance(values_[a], values_[b], max_edits_);
-    if (distance <= 1) return 1;
-    if (distance <= max_edits_) return 2;
-    return 3;
+    if (ia < 0 || ib < 0) {
+      if (ia == kMissingId || ib == kMissingId) {
+        return static_cast<uint8_t>(levels());
+      }
+      // An appended record's value is not interned.
+      if (values_[a] == values_[b]) return 0;
+    } else if (ia == ib) {
+      return 0;
+    }
+    return Different(values_[a], values_[b]);
   }
 
   int64_t TermId(uint32_t record) const override {
-    return tf_ ? ids_[record] : -1;
+    return tf_ ? std::max(ids_[record], kMissingId) : -1;
   }
 
   std::string Describe(uint32_t record) const override {
     return values_[record];
   }
 
+  void Extend() override {
+    for (size_t r = values_.size(); r < prepared_.size; ++r) {
+      values_.push_back(prepared_.Value(field_, r));
+      ids_.push_back(values_.back().empty() ? kMissingId : kUnknownId);
+    }
+  }
+
+  void Reserve(size_t records) override {
+    values_.reserve(records);
+    ids_.reserve(records);
+  }
+
+ protected:
+  struct Overlay final : OverlayState {
+    std::vector<std::string> values;
+  };
+
+  std::unique_ptr<OverlayState> MakeOverlayState(
+      OverlayContext& context) const override {
+    auto state = std::make_unique<Overlay>();
+    state->values.reserve(context.small.size);
+    for (size_t r = 0; r < context.small.size; ++r) {
+      state->values.push_back(context.small.Value(field_, r));
+    }
+    return state;
+  }
+  uint8_t CrossLevel(const OverlayState& state, uint32_t a,
+                     uint32_t b) const override {
+    return Compare(static_cast<const Overlay&>(state).values[a], values_[b]);
+  }
+  uint8_t WithinLevel(const OverlayState& state, uint32_t a,
+                      uint32_t b) const override {
+    const auto& overlay = static_cast<const Overlay&>(state);
+    return Compare(overlay.values[a], overlay.values[b]);
+  }
+  std::string OverlayDescribe(const OverlayState& state,
+                              uint32_t a) const override {
+    return static_cast<const Overlay&>(state).values[a];
+  }
+  bool OverlayHasTerm(const OverlayState& state, uint32_t a) const override {
+    return tf_ && !static_cast<const Overlay&>(state).values[a].empty();
+  }
+
  private:
+  // The level of two present values that are not known to be equal.
+  uint8_t Different(const std::string& a, const std::string& b) const {
+    if (exact_only_) return 1;
+    const int distance = OsaDistance(a, b, max_edits_);
+    if (distance <= 1) return 1;
+    if (distance <= max_edits_) return 2;
+    return 3;
+  }
+  uint8_t Compare(const std::string& a, const std::string& b) const {
+    if (a.empty() || b.empty()) return static_cast<uint8_t>(levels());
+    if (a == b) return 0;
+    return Different(a, b);
+  }
+
+  const PreparedRecords& prepared_;
+  FieldRef field_;
   bool exact_only_;
   int max_edits_;
   bool tf_;
   std::vector<std::string> values_;
-  std::vector<int64_t> ids_;
+  std::vector<int64_t> ids_;  // kMissingId, kUnknownId or the interned id
 };
 
 }  // namespace
@@ -723,5 +1248,24 @@ absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
   }
   return comparators;
 }
+
+ComparatorOverlay::ComparatorOverlay(
+    const std::vector<std::unique_ptr<FieldComparator>>& comparators,
+    const PreparedRecords& small)
+    : comparators_(&comparators), small_(&small) {
+  OverlayContext context{small, {}};
+  states_.reserve(comparators.size());
+  for (const std::unique_ptr<FieldComparator>& comparator : comparators) {
+    std::unique_ptr<FieldComparator::OverlayState> state =
+        comparator->MakeOverlayState(context);
+    state->small = &small;
+    states_.push_back(std::move(state));
+  }
+}
+
+ComparatorOverlay::~ComparatorOverlay() = default;
+ComparatorOverlay::ComparatorOverlay(ComparatorOverlay&&) noexcept = default;
+ComparatorOverlay& ComparatorOverlay::operator=(ComparatorOverlay&&) noexcept =
+    default;
 
 }  // namespace reckon

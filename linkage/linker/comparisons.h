@@ -1,6 +1,27 @@
 // Field comparators over prepared records: for a pair of records, the
 // agreement level of one field (0 = best, levels() = missing). These make
 // the Fellegi-Sunter comparison vector of a pair.
+//
+// Two sets. The linker compares records of one PreparedRecords, the one the
+// comparators were made over (the base). The resolver compares a few new
+// records (a probe, a batch) with a large base that it also grows:
+//
+//   RECKON_ASSIGN_OR_RETURN(auto cmp, MakeComparators(config, base));
+//   ComparatorOverlay overlay(cmp, probe_set);   // cheap: probe-sized
+//   uint8_t level = overlay.Level(c, 0, base_record);
+//   ... append records to `base` (PreparedRecords), then
+//   for (auto& comparator : cmp) comparator->Extend();
+//
+// Why an overlay rather than one joint set: the comparators' per-record
+// state of the base (interned token lists, packed dates, interned document
+// numbers) is large and built once; an overlay computes the same kind of
+// state for the few new records only, expressed in the base's id spaces
+// (a token list the base knows gets the base's id, an unseen one an id past
+// the base's), so a cross pair costs what a base pair costs and nothing of
+// the base is copied. Levels are those a joint set of both would give
+// (tests check this), with one exception: a token the base saw only as a
+// patronymic (which carries no phonetic code) keeps no code in base lists
+// even when the overlay's records give it one.
 #ifndef RECKON_LINKAGE_LINKER_COMPARISONS_H_
 #define RECKON_LINKAGE_LINKER_COMPARISONS_H_
 
@@ -15,7 +36,12 @@
 
 namespace reckon {
 
-// Thread-safe: Level and the other const methods may run concurrently.
+class ComparatorOverlay;
+struct OverlayContext;  // comparisons.cc
+
+// Thread-safe: Level and the other const methods may run concurrently
+// (with each other and with overlays' methods); Extend may not run
+// concurrently with anything.
 //
 // Cost: the name comparators intern each record's token lists when made
 // (MakeComparators) and memoize the levels of list pairs per thread (a
@@ -35,6 +61,8 @@ class FieldComparator {
 
   // For term-frequency adjustment: an id of `record`'s value such that
   // records agreeing exactly share it, or -1 when not adjusted or missing.
+  // Records appended by Extend have none (-1): term frequencies are those of
+  // the records the comparator was made over.
   virtual int64_t TermId(uint32_t record) const {
     (void)record;
     return -1;
@@ -43,11 +71,52 @@ class FieldComparator {
   // The compared value of `record` as the comparator sees it.
   virtual std::string Describe(uint32_t record) const = 0;
 
+  // Catches up with records appended to the prepared set since the
+  // comparator was made or last extended (the set may only grow: records
+  // appended at its end, tokens at the end of its table). Not thread-safe:
+  // nothing else may run meanwhile. Comparators sharing state (the name
+  // comparators of one MakeComparators call) must all be extended.
+  virtual void Extend() = 0;
+
+  // Makes room for `records` records in all, so that extending up to that
+  // many moves no per-record table (a resolver extends under an exclusive
+  // lock, which readers wait for). Same thread-safety as Extend.
+  virtual void Reserve(size_t records) { (void)records; }
+
  protected:
   FieldComparator(std::string name, std::vector<std::string> level_names)
       : name_(std::move(name)), level_names_(std::move(level_names)) {}
 
+  // One comparator's state for an overlay's records (ComparatorOverlay).
+  struct OverlayState {
+    virtual ~OverlayState() = default;
+    const PreparedRecords* small = nullptr;  // the overlay's records
+  };
+  // Comparators that read the overlay's records as they are need no more
+  // than the default, empty state.
+  virtual std::unique_ptr<OverlayState> MakeOverlayState(
+      OverlayContext& context) const {
+    (void)context;
+    return std::make_unique<OverlayState>();
+  }
+  // Overlay record `a` with base record `b`.
+  virtual uint8_t CrossLevel(const OverlayState& state, uint32_t a,
+                             uint32_t b) const = 0;
+  // Overlay records `a` and `b`.
+  virtual uint8_t WithinLevel(const OverlayState& state, uint32_t a,
+                              uint32_t b) const = 0;
+  virtual std::string OverlayDescribe(const OverlayState& state,
+                                      uint32_t a) const = 0;
+  // Whether overlay record `a` would have a term id (TermId >= 0).
+  virtual bool OverlayHasTerm(const OverlayState& state, uint32_t a) const {
+    (void)state;
+    (void)a;
+    return false;
+  }
+
  private:
+  friend class ComparatorOverlay;
+
   std::string name_;
   std::vector<std::string> level_names_;
 };
@@ -56,6 +125,50 @@ class FieldComparator {
 // outlive them.
 absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
     const LinkerConfig& config, const PreparedRecords& prepared);
+
+// A small prepared set (a probe, a batch) compared in place with the base
+// of `comparators` (the set MakeComparators made them over): Level(c, a, b)
+// is the level comparison `c` gives overlay record `a` and base record `b`
+// in a joint set of both (see the file comment). `small` must be prepared
+// with the same config; it, the comparators and the base must outlive the
+// overlay, and neither the base nor the comparators may change (Extend)
+// while it lives. Building it costs time in proportion to `small`.
+//
+// Thread-safe: the const methods may run concurrently.
+class ComparatorOverlay {
+ public:
+  ComparatorOverlay(
+      const std::vector<std::unique_ptr<FieldComparator>>& comparators,
+      const PreparedRecords& small);
+  ~ComparatorOverlay();
+  ComparatorOverlay(ComparatorOverlay&&) noexcept;
+  ComparatorOverlay& operator=(ComparatorOverlay&&) noexcept;
+
+  const PreparedRecords& records() const { return *small_; }
+
+  // Comparison `c` of overlay record `a` and base record `b`.
+  uint8_t Level(size_t c, uint32_t a, uint32_t b) const {
+    return (*comparators_)[c]->CrossLevel(*states_[c], a, b);
+  }
+  // Comparison `c` of overlay records `a` and `b`.
+  uint8_t LevelWithin(size_t c, uint32_t a, uint32_t b) const {
+    return (*comparators_)[c]->WithinLevel(*states_[c], a, b);
+  }
+  // FieldComparator::Describe of overlay record `a`.
+  std::string Describe(size_t c, uint32_t a) const {
+    return (*comparators_)[c]->OverlayDescribe(*states_[c], a);
+  }
+  // Whether overlay record `a`'s value of comparison `c` is one term
+  // frequencies apply to (what TermId >= 0 says of a base record).
+  bool HasTerm(size_t c, uint32_t a) const {
+    return (*comparators_)[c]->OverlayHasTerm(*states_[c], a);
+  }
+
+ private:
+  const std::vector<std::unique_ptr<FieldComparator>>* comparators_;
+  const PreparedRecords* small_;
+  std::vector<std::unique_ptr<FieldComparator::OverlayState>> states_;
+};
 
 }  // namespace reckon
 

@@ -50,12 +50,19 @@ LinkerConfig DefaultLinkerConfig() {
                  false),
       comparison("birth_date", Field::kBirthDate, ComparatorKind::kDate,
                  false),
+      comparison("birth_date_partial", Field::kBirthDate, ComparatorKind::kDate,
+                 false),
       comparison("sex", Field::kSex, ComparatorKind::kExact, false),
       comparison("nationality", Field::kNationality, ComparatorKind::kExact,
                  false),
       comparison("passport_no", Field::kPassportNo, ComparatorKind::kPassport,
                  false),
   };
+  // Complete dates and dates without a day are weighed apart
+  // (DateScope): a register that keeps only year and month can at best
+  // agree on those.
+  config.comparisons[3].date_scope = DateScope::kComplete;
+  config.comparisons[4].date_scope = DateScope::kPartial;
   // Keys combine the names with the birth date so that blocks stay small
   // as registers grow: a key on one common name and a birth year alone
   // ("mehmet", 1975) holds thousands of records in a national register.
@@ -226,6 +233,14 @@ absl::Status ValidateLinkerConfig(const LinkerConfig& config) {
   if (!(config.link_probability > 0.0 && config.link_probability < 1.0)) {
     return absl::InvalidArgumentError(
         "config: link probability must be between 0 and 1");
+  }
+  if (!(config.min_cross_pair_probability >= 0.0 &&
+        config.min_cross_pair_probability < 1.0 &&
+        config.min_mean_cross_pair_probability >= 0.0 &&
+        config.min_mean_cross_pair_probability < 1.0)) {
+    return absl::InvalidArgumentError(
+        "config: the cross-pair probabilities of the merge guard must be in "
+        "[0, 1)");
   }
   return absl::OkStatus();
 }

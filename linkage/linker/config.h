@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "linkage/base/record.h"
+#include "linkage/compare/date_compare.h"
 #include "linkage/score/em.h"
 
 namespace reckon {
@@ -53,6 +54,9 @@ struct ComparisonSpec {
   int max_edits = 2;
   // Rare values count for more when they agree exactly.
   bool term_frequency_adjust = false;
+  // kDate: which pairs of dates this comparison covers (the others count
+  // as missing for it).
+  DateScope date_scope = DateScope::kAll;
 };
 
 enum class KeyTransform {
@@ -139,10 +143,20 @@ struct LinkerConfig {
   size_t max_entity_size = 50;
   // Forbid merging records whose sex and birth date both disagree.
   bool guard_sex_and_birth_date = true;
+  // Weigh each pair with the prior of its two sources (LinkResult::
+  // source_pair_prior) rather than one prior for all pairs.
+  bool source_pair_priors = true;
   // Refuse to merge two clusters when some record of one and some record of
   // the other have a match probability below this: strong evidence that
   // they are different people, whatever links lead between them (0: off).
   double min_cross_pair_probability = 1e-3;
+  // Refuse to merge two clusters unless the match probabilities of their
+  // cross pairs (every record of one against every record of the other)
+  // average at least this (0: off). One strong link between two people who
+  // share a surname and a birthday should not join them when most of
+  // their records disagree on the given name (average linkage, as in
+  // dedupe's hierarchical clustering).
+  double min_mean_cross_pair_probability = 0.5;
   EmOptions em;
   // Random pairs drawn to estimate u, at most (small inputs draw
   // max(200,000, 20 per record)).

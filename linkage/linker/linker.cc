@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/time/clock.h"
 #include "linkage/base/split_mix.h"
 #include "linkage/base/status_macros.h"
@@ -61,10 +62,28 @@ std::vector<PatternCount> SortedCounts(
 }
 
 // Pattern counts of random record pairs allowed by the mode: the sample
-// from which u is estimated. Deterministic: each chunk has its own seed.
-std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
-                                            const PatternMaker& maker,
-                                            const LinkerConfig& config) {
+// from which u is estimated. With `groups` (record numbers grouped by a
+// value, e.g. nationality, each group sorted), pairs are drawn within
+// groups instead: a random grouped record, then a random other record of
+// its group, which draws every within-group pair about equally often.
+// Deterministic: each chunk has its own seed.
+std::vector<PatternCount> SampleRandomPairs(
+    const PreparedRecords& prepared, const PatternMaker& maker,
+    const LinkerConfig& config,
+    const std::vector<std::vector<uint32_t>>* groups = nullptr) {
+  // Per grouped record (in group order), its group; empty without groups.
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> group_of;
+  if (groups != nullptr) {
+    for (size_t g = 0; g < groups->size(); ++g) {
+      if ((*groups)[g].size() < 2) continue;
+      for (uint32_t r : (*groups)[g]) {
+        members.push_back(r);
+        group_of.push_back(static_cast<uint32_t>(g));
+      }
+    }
+    if (members.empty()) return {};
+  }
   const size_t n = prepared.size;
   // Small inputs need fewer samples; u of a rare level is still seen
   // hundreds of times with 200,000.
@@ -74,14 +93,24 @@ std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
   std::vector<absl::flat_hash_map<uint32_t, uint64_t>> per_chunk(chunks);
   tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
     uint64_t state = config.seed ^ (0xa0761d6478bd642fULL * (chunk + 1));
+    if (groups != nullptr) state ^= 0x9e3779b97f4a7c15ULL;
     std::vector<uint8_t> levels;
     const size_t count =
         std::min(kSampleChunk, samples - chunk * kSampleChunk);
     for (size_t s = 0; s < count; ++s) {
       // Up to 32 tries to find a pair the mode allows.
       for (int attempt = 0; attempt < 32; ++attempt) {
-        const auto a = static_cast<uint32_t>(SplitMix64(&state) % n);
-        const auto b = static_cast<uint32_t>(SplitMix64(&state) % n);
+        uint32_t a = 0;
+        uint32_t b = 0;
+        if (groups == nullptr) {
+          a = static_cast<uint32_t>(SplitMix64(&state) % n);
+          b = static_cast<uint32_t>(SplitMix64(&state) % n);
+        } else {
+          const size_t i = SplitMix64(&state) % members.size();
+          const std::vector<uint32_t>& group = (*groups)[group_of[i]];
+          a = members[i];
+          b = group[SplitMix64(&state) % group.size()];
+        }
         if (a == b ||
             !PairAllowed(config.mode, prepared.source[a], prepared.source[b])) {
           continue;
@@ -97,6 +126,41 @@ std::vector<PatternCount> SampleRandomPairs(const PreparedRecords& prepared,
     for (const auto& [pattern, count] : chunk) total[pattern] += count;
   }
   return SortedCounts(total);
+}
+
+// Names go with nationality (FellegiSunterModel::group_comparison): when
+// the config compares nationality exactly, u of its name comparisons is
+// also estimated among random pairs of the same nationality, and used for
+// pairs that agree on it.
+void SetNationalityU(const PreparedRecords& data, const PatternMaker& maker,
+                     const PatternCodec& codec, const LinkerConfig& config,
+                     FellegiSunterModel* model) {
+  int group = -1;
+  std::vector<bool> conditioned(config.comparisons.size(), false);
+  bool any = false;
+  for (size_t c = 0; c < config.comparisons.size(); ++c) {
+    const ComparisonSpec& spec = config.comparisons[c];
+    if (group < 0 && spec.kind == ComparatorKind::kExact &&
+        spec.field.kind == FieldRef::Kind::kField &&
+        spec.field.field == Field::kNationality) {
+      group = static_cast<int>(c);
+    }
+    if (spec.kind == ComparatorKind::kName) conditioned[c] = any = true;
+  }
+  if (group < 0 || !any) return;
+  absl::flat_hash_map<std::string, uint32_t> ids;
+  std::vector<std::vector<uint32_t>> groups;
+  for (size_t r = 0; r < data.size; ++r) {
+    if (data.nationality[r].empty()) continue;
+    auto [it, inserted] = ids.try_emplace(data.nationality[r],
+                                          static_cast<uint32_t>(groups.size()));
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(static_cast<uint32_t>(r));
+  }
+  const std::vector<PatternCount> counts =
+      SampleRandomPairs(data, maker, config, &groups);
+  if (counts.empty()) return;
+  SetGroupUFromRandomPairs(codec, counts, group, conditioned, model);
 }
 
 // Pattern counts of the training-only keys' pairs (TrainingCounts::per_key
@@ -166,6 +230,16 @@ absl::StatusOr<TrainingCounts> SampleTrainingOnlyKeys(
   return result;
 }
 
+// Whether `record` lacks `field` as the comparators see it (an unparseable
+// date counts as missing).
+bool LacksField(const PreparedRecords& data, size_t record,
+                const FieldRef& field) {
+  if (field.kind == FieldRef::Kind::kField && field.field == Field::kBirthDate) {
+    return data.birth_date[record].empty();
+  }
+  return data.Value(field, record).empty();
+}
+
 // Pairs from the keys conditional on a missing field
 // (BlockingKeySpec::when_missing), beyond those the candidate `index`
 // already makes: `emit(local, a, b)` for each pair that `allowed` allows
@@ -193,13 +267,9 @@ absl::Status AddFallbackPairs(const PreparedRecords& data,
     const BlockingKeySpec& key = config.blocking_keys[k];
     if (!key.when_missing.has_value()) continue;
     report->per_kind[k] = fallback.report().per_kind[k];
-    const bool is_date = key.when_missing->kind == FieldRef::Kind::kField &&
-                         key.when_missing->field == Field::kBirthDate;
     lacks[k].resize(data.size);
     for (size_t r = 0; r < data.size; ++r) {
-      // An unparseable date counts as missing, as the comparator sees it.
-      lacks[k][r] = is_date ? data.birth_date[r].empty()
-                            : data.Value(*key.when_missing, r).empty();
+      lacks[k][r] = LacksField(data, r, *key.when_missing);
     }
   }
   return ForEachCandidatePair(
@@ -328,7 +398,97 @@ double PossiblePairs(const PreparedRecords& data, LinkMode mode) {
   return n * (n - 1.0) / 2.0;
 }
 
+// Per pair of sources, the chance that two of its records drawn at random
+// match, from the candidate pairs' final weights: as
+// EstimateRandomPairLambda, the fixed point of lambda_st = (expected
+// matches among the pair's candidates) / (its possible pairs), each
+// pair's match probability taken at lambda_st. Shrunk towards `lambda` by
+// kPseudoMatches, so that a pair of small sources keeps about the global
+// prior. Weights are binned to 1/64 bit, so the cost is one pass over the
+// pairs. Returns the adjustments of LinkResult::source_pair_prior, or none
+// when the mode allows only one kind of pair.
+std::vector<double> EstimateSourcePairPriors(
+    const PreparedRecords& data, const std::vector<CandidatePair>& pairs,
+    const std::vector<double>& weights, double lambda, LinkMode mode) {
+  constexpr double kPseudoMatches = 10.0;
+  constexpr double kBinsPerBit = 64.0;
+  constexpr double kLowest = -64.0;
+  constexpr size_t kBins = 128 * 64;
+  const size_t n_sources = data.source_names.size();
+  std::vector<double> per_source(n_sources, 0.0);
+  for (uint16_t source : data.source) per_source[source] += 1.0;
+  absl::flat_hash_map<size_t, std::vector<uint32_t>> histograms;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const uint16_t x = data.source[pairs[i].a];
+    const uint16_t y = data.source[pairs[i].b];
+    std::vector<uint32_t>& histogram =
+        histograms[std::min(x, y) * n_sources + std::max(x, y)];
+    if (histogram.empty()) histogram.assign(kBins, 0);
+    const double bin = std::clamp((weights[i] - kLowest) * kBinsPerBit, 0.0,
+                                  static_cast<double>(kBins - 1));
+    ++histogram[static_cast<size_t>(bin)];
+  }
+  // With one kind of pair there is nothing to tell apart (one register
+  // deduplicated, or two linked): its prior is the global one.
+  size_t kinds = 0;
+  for (size_t x = 0; x < n_sources; ++x) {
+    for (size_t y = x; y < n_sources; ++y) {
+      const double possible = x == y
+                                  ? per_source[x] * (per_source[x] - 1.0) / 2.0
+                                  : per_source[x] * per_source[y];
+      if (possible >= 1.0 &&
+          PairAllowed(mode, static_cast<uint16_t>(x), static_cast<uint16_t>(y))) {
+        ++kinds;
+      }
+    }
+  }
+  if (kinds < 2) return {};
+  auto log2_odds = [](double p) { return std::log2(p / (1.0 - p)); };
+  std::vector<double> adjustment(n_sources * n_sources, 0.0);
+  for (size_t x = 0; x < n_sources; ++x) {
+    for (size_t y = x; y < n_sources; ++y) {
+      if (!PairAllowed(mode, static_cast<uint16_t>(x), static_cast<uint16_t>(y))) {
+        continue;
+      }
+      const double possible = x == y
+                                  ? per_source[x] * (per_source[x] - 1.0) / 2.0
+                                  : per_source[x] * per_source[y];
+      if (possible < 1.0) continue;
+      auto it = histograms.find(x * n_sources + y);
+      double source_lambda = lambda;
+      if (it != histograms.end()) {
+        const std::vector<uint32_t>& histogram = it->second;
+        for (int iteration = 0; iteration < 200; ++iteration) {
+          const double prior = log2_odds(source_lambda);
+          double expected = kPseudoMatches;
+          for (size_t b = 0; b < kBins; ++b) {
+            if (histogram[b] == 0) continue;
+            const double weight =
+                kLowest + (static_cast<double>(b) + 0.5) / kBinsPerBit;
+            expected += histogram[b] / (1.0 + std::exp2(-(weight + prior)));
+          }
+          const double next = std::clamp(
+              expected / (possible + kPseudoMatches / lambda), 1e-15, 0.5);
+          const bool done = std::abs(next - source_lambda) <= 1e-9 * source_lambda;
+          source_lambda = next;
+          if (done) break;
+        }
+      }
+      const double shift = log2_odds(source_lambda) - log2_odds(lambda);
+      adjustment[x * n_sources + y] = adjustment[y * n_sources + x] = shift;
+    }
+  }
+  return adjustment;
+}
+
 }  // namespace
+
+double SourcePairPrior(const LinkResult& result, uint32_t a, uint32_t b) {
+  if (result.source_pair_prior.empty()) return 0.0;
+  const size_t n_sources = result.prepared->source_names.size();
+  return result.source_pair_prior[result.prepared->source[a] * n_sources +
+                                  result.prepared->source[b]];
+}
 
 double TermFrequencyAdjustment(const LinkResult& result, size_t c, uint32_t a,
                                uint32_t b) {
@@ -337,12 +497,16 @@ double TermFrequencyAdjustment(const LinkResult& result, size_t c, uint32_t a,
   if (term < 0) return 0.0;
   double tf = result.term_frequency[c][static_cast<size_t>(term)];
   const uint32_t nationality = result.nationality_id[a];
+  const ComparisonModel& comparison = result.model.comparisons[c];
+  double u_exact = comparison.u_random[0];
   if (nationality != 0 && nationality == result.nationality_id[b]) {
     const auto& shares = result.nationality_term_frequency[c];
     auto it = shares.find(NationalityTermKey(nationality, term));
     if (it != shares.end()) tf = it->second;
+    // Against the chance that two records of one nationality agree, which
+    // the level's weight already uses (FellegiSunterModel::group_comparison).
+    if (!comparison.u_same_group.empty()) u_exact = comparison.u_same_group[0];
   }
-  const double u_exact = result.model.comparisons[c].u_random[0];
   return std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
                     kMaxTfAdjustment);
 }
@@ -493,6 +657,7 @@ absl::StatusOr<LinkResult> Linker::Link(
   }
   SetUFromRandomPairs(codec, SampleRandomPairs(data, maker, config_),
                       &result.model);
+  SetNationalityU(data, maker, codec, config_, &result.model);
   if (training_counts.joint.empty()) training_counts.joint = counts;
   RECKON_ASSIGN_OR_RETURN(
       result.training,
@@ -539,6 +704,13 @@ absl::StatusOr<LinkResult> Linker::Link(
           weights[i] = weight;
         }
       });
+  if (config_.source_pair_priors) {
+    result.source_pair_prior = EstimateSourcePairPriors(
+        data, pairs, weights, result.model.lambda, config_.mode);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      weights[i] += SourcePairPrior(result, pairs[i].a, pairs[i].b);
+    }
+  }
   std::vector<reckon::Link> links;
   for (size_t i = 0; i < pairs.size(); ++i) {
     const double probability = result.model.MatchProbability(weights[i]);
@@ -568,21 +740,29 @@ absl::StatusOr<LinkResult> Linker::Link(
       config_.min_cross_pair_probability > 0.0
           ? result.model.WeightForProbability(config_.min_cross_pair_probability)
           : -std::numeric_limits<double>::infinity();
-  // Weights per comparison level, looked up rather than recomputed: the
-  // guard may weigh many record pairs across two clusters.
-  std::vector<std::vector<double>> level_weights(result.comparators.size());
-  for (size_t c = 0; c < result.comparators.size(); ++c) {
-    const ComparisonModel& comparison = result.model.comparisons[c];
-    for (int level = 0; level <= comparison.levels(); ++level) {
-      level_weights[c].push_back(comparison.Weight(level));
+  // Weights per comparison level, for pairs of different and of the same
+  // group (nationality), looked up rather than recomputed: the guard may
+  // weigh many record pairs across two clusters.
+  std::vector<std::vector<double>> level_weights[2];
+  for (int same = 0; same < 2; ++same) {
+    for (const ComparisonModel& comparison : result.model.comparisons) {
+      std::vector<double>& by_level = level_weights[same].emplace_back();
+      for (int level = 0; level <= comparison.levels(); ++level) {
+        by_level.push_back(comparison.Weight(level, same == 1));
+      }
     }
   }
+  const size_t n_comparisons = result.comparators.size();
   auto pair_weight = [&](uint32_t a, uint32_t b) {
-    double weight = 0.0;
-    for (size_t c = 0; c < result.comparators.size(); ++c) {
-      const uint8_t level = result.comparators[c]->Level(a, b);
-      weight += level_weights[c][level];
-      if (level == 0 && !result.term_frequency[c].empty()) {
+    absl::InlinedVector<uint8_t, 16> levels(n_comparisons);
+    for (size_t c = 0; c < n_comparisons; ++c) {
+      levels[c] = result.comparators[c]->Level(a, b);
+    }
+    const int same = result.model.SameGroup(levels) ? 1 : 0;
+    double weight = SourcePairPrior(result, a, b);
+    for (size_t c = 0; c < n_comparisons; ++c) {
+      weight += level_weights[same][c][levels[c]];
+      if (levels[c] == 0 && !result.term_frequency[c].empty()) {
         weight += TermFrequencyAdjustment(result, c, a, b);
       }
     }
@@ -610,16 +790,21 @@ absl::StatusOr<LinkResult> Linker::Link(
         }
       }
     }
-    if (conflict_weight > -std::numeric_limits<double>::infinity()) {
-      for (uint32_t a : x) {
-        for (uint32_t b : y) {
-          if (pair_weight(std::min(a, b), std::max(a, b)) < conflict_weight) {
-            return false;
-          }
-        }
+    const double min_mean = config_.min_mean_cross_pair_probability;
+    if (conflict_weight == -std::numeric_limits<double>::infinity() &&
+        min_mean <= 0.0) {
+      return true;
+    }
+    double probability_sum = 0.0;
+    for (uint32_t a : x) {
+      for (uint32_t b : y) {
+        const double weight = pair_weight(std::min(a, b), std::max(a, b));
+        if (weight < conflict_weight) return false;
+        probability_sum += result.model.MatchProbability(weight);
       }
     }
-    return true;
+    return probability_sum >=
+           min_mean * static_cast<double>(x.size() * y.size());
   };
   ClusterOptions cluster_options;
   cluster_options.threshold = result.threshold;
@@ -636,18 +821,23 @@ PairExplanation Linker::Explain(const LinkResult& result, uint32_t a,
                                 uint32_t b) const {
   PairExplanation explanation;
   explanation.threshold = result.threshold;
+  std::vector<uint8_t> levels;
+  for (const auto& comparator : result.comparators) {
+    levels.push_back(comparator->Level(a, b));
+  }
+  const bool same_group = result.model.SameGroup(levels);
   for (size_t c = 0; c < result.comparators.size(); ++c) {
     const FieldComparator& comparator = *result.comparators[c];
     FieldExplanation field;
     field.comparison = comparator.name();
     field.value_a = comparator.Describe(a);
     field.value_b = comparator.Describe(b);
-    field.level = comparator.Level(a, b);
+    field.level = levels[c];
     field.level_name = field.level < comparator.levels()
                            ? comparator.level_names()[static_cast<size_t>(
                                  field.level)]
                            : "missing";
-    field.weight = result.model.comparisons[c].Weight(field.level);
+    field.weight = result.model.comparisons[c].Weight(field.level, same_group);
     if (field.level == 0) {
       field.tf_adjustment = TermFrequencyAdjustment(result, c, a, b);
       field.weight += field.tf_adjustment;
@@ -655,13 +845,23 @@ PairExplanation Linker::Explain(const LinkResult& result, uint32_t a,
     explanation.weight += field.weight;
     explanation.fields.push_back(std::move(field));
   }
+  explanation.source_pair_prior = SourcePairPrior(result, a, b);
+  explanation.weight += explanation.source_pair_prior;
   explanation.probability = result.model.MatchProbability(explanation.weight);
   const auto keys_a = RecordKeys(*result.prepared, a, config_);
   const auto keys_b = RecordKeys(*result.prepared, b, config_);
   for (const auto& key : keys_a) {
-    if (std::find(keys_b.begin(), keys_b.end(), key) != keys_b.end()) {
-      explanation.shared_keys.push_back(key);
+    if (std::find(keys_b.begin(), keys_b.end(), key) == keys_b.end()) continue;
+    // A fallback key pairs two records only when one lacks its field.
+    const auto spec = std::find_if(
+        config_.blocking_keys.begin(), config_.blocking_keys.end(),
+        [&](const BlockingKeySpec& k) { return k.name == key.first; });
+    if (spec != config_.blocking_keys.end() && spec->when_missing.has_value() &&
+        !LacksField(*result.prepared, a, *spec->when_missing) &&
+        !LacksField(*result.prepared, b, *spec->when_missing)) {
+      continue;
     }
+    explanation.shared_keys.push_back(key);
   }
   return explanation;
 }

@@ -2,11 +2,16 @@
 // sources and returns entities, in stages that each can be timed:
 //   prepare  -> normalize names, parse dates, code sex and nationality
 //   block    -> blocking keys, capped blocks, the union of candidate pairs
-//   train    -> u from random pairs, m by EM on pattern counts in sessions
-//               per blocking key (training.h), lambda from all candidates
+//   train    -> u from random pairs (for names also among pairs of one
+//               nationality), m by EM on pattern counts in sessions per
+//               blocking key (training.h), lambda from all candidates
 //   score    -> match weight and probability of every candidate pair, with
-//               term-frequency adjustment for exact name agreement
-//   cluster  -> entities from links above the threshold, guarded
+//               term-frequency adjustment for exact name agreement and a
+//               prior per pair of sources (LinkResult::source_pair_prior)
+//   cluster  -> entities from links above the threshold, guarded: no merge
+//               of records whose sex and birth date both disagree, or with
+//               a cross pair below min_cross_pair_probability, or whose
+//               cross pairs average below min_mean_cross_pair_probability
 // This is what service/ (the CLI and the daemon) calls.
 //
 //   RECKON_ASSIGN_OR_RETURN(auto linker, Linker::Create(DefaultLinkerConfig()));
@@ -72,6 +77,9 @@ struct FieldExplanation {
 
 struct PairExplanation {
   std::vector<FieldExplanation> fields;
+  // The prior of the pair's two sources against the global one
+  // (LinkResult::source_pair_prior), part of `weight`.
+  double source_pair_prior = 0.0;
   double weight = 0.0;
   double probability = 0.0;
   double threshold = 0.0;
@@ -112,7 +120,20 @@ struct LinkResult {
   std::vector<absl::flat_hash_map<uint64_t, double>> nationality_term_frequency;
   // Per record: an id of its nationality, 0 when unknown.
   std::vector<uint32_t> nationality_id;
+  // Per pair of sources, its prior log2 odds of a match less those of
+  // `model.lambda`, added to the weight of each of its pairs (indexed
+  // source_a * number of sources + source_b; symmetric). Registers differ:
+  // one may hold few duplicates while two others overlap heavily, so one
+  // prior for all pairs overstates a within-register link and understates
+  // a cross-register one. Empty (every adjustment 0) when
+  // LinkerConfig::source_pair_priors is off or the link mode allows only
+  // one kind of pair (one register deduplicated, two linked).
+  std::vector<double> source_pair_prior;
 };
+
+// The source-pair prior adjustment (LinkResult::source_pair_prior) of
+// records `a` and `b` of `result`.
+double SourcePairPrior(const LinkResult& result, uint32_t a, uint32_t b);
 
 // Term-frequency adjustments are bounded so that one rare name cannot
 // outweigh every other field (Splink bounds them the same way).

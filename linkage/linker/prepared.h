@@ -31,8 +31,15 @@ namespace reckon {
 // Interning is single-threaded; lookups are thread-safe.
 class TokenTable {
  public:
+  static constexpr uint32_t kNotFound = UINT32_MAX;
+
   uint32_t Intern(const std::string& text, const std::string& phonetic,
                   const std::string& skeleton);
+  // The id of `text`, or kNotFound.
+  uint32_t Find(const std::string& text) const {
+    auto it = ids_.find(text);
+    return it == ids_.end() ? kNotFound : it->second;
+  }
   const std::string& text(uint32_t id) const { return text_[id]; }
   const std::string& phonetic(uint32_t id) const { return phonetic_[id]; }
   const std::string& skeleton(uint32_t id) const { return skeleton_[id]; }
@@ -57,6 +64,12 @@ class NameColumn {
     return {tokens_.data() + offsets_[record],
             offsets_[record + 1] - offsets_[record]};
   }
+  // Room for `records` records holding `tokens` tokens in all.
+  void Reserve(size_t records, size_t tokens) {
+    offsets_.reserve(records + 1);
+    tokens_.reserve(tokens);
+  }
+  size_t token_count() const { return tokens_.size(); }
 
  private:
   std::vector<size_t> offsets_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -15,7 +16,6 @@
 #include "tbb/enumerable_thread_specific.h"
 #include "tbb/parallel_for.h"
 #include "tbb/parallel_sort.h"
-#include "tbb/task_arena.h"
 
 namespace reckon {
 namespace {
@@ -38,15 +38,13 @@ std::string NationalityTermText(const std::string& nationality,
   return absl::StrCat(nationality, "\x1f", term_text);
 }
 
-// Copies records of prepared sets into one scratch set (or into the index),
-// interning tokens by text. Codes come from whichever side has them: a
-// token first seen as a patronymic carries none, as in a joint preparation.
+// Appends records of one prepared set to another (the index, or a
+// one-record set for Explain), interning tokens by text; a token's codes
+// come from whichever side has them (TokenTable::Intern), as in a joint
+// preparation.
 class RecordCopier {
  public:
-  RecordCopier(const PreparedRecords* index,
-               const absl::flat_hash_map<std::string, uint32_t>* index_ids,
-               PreparedRecords* to)
-      : index_(index), index_ids_(index_ids), to_(to) {}
+  explicit RecordCopier(PreparedRecords* to) : to_(to) {}
 
   // Appends record `r` of `from`; returns its number in the target.
   uint32_t Append(const PreparedRecords& from, size_t r) {
@@ -70,53 +68,14 @@ class RecordCopier {
     return number;
   }
 
-  // Hints the cache about record `r` of `from` ahead of its Append: an
-  // index record is far from the last one copied, and each of its columns
-  // is a cache miss otherwise. Stage 1 (further ahead): the columns;
-  // stage 2: the name tokens' texts and codes (whose ids stage 1 fetched).
-  static void PrefetchColumns(const PreparedRecords& from, size_t r) {
-    for (const NameColumn* column : {&from.given_name, &from.surname,
-                                     &from.patronymic, &from.full_name}) {
-      __builtin_prefetch(column->Tokens(r).data());
-    }
-    __builtin_prefetch(&from.birth_date[r]);
-    __builtin_prefetch(&from.sex[r]);
-    __builtin_prefetch(&from.nationality[r]);
-    __builtin_prefetch(&from.passport[r]);
-    __builtin_prefetch(&from.source[r]);
-  }
-  static void PrefetchTokens(const PreparedRecords& from, size_t r) {
-    for (const NameColumn* column : {&from.given_name, &from.surname,
-                                     &from.patronymic, &from.full_name}) {
-      for (uint32_t id : column->Tokens(r)) {
-        __builtin_prefetch(&from.tokens.text(id));
-        __builtin_prefetch(&from.tokens.phonetic(id));
-        __builtin_prefetch(&from.tokens.skeleton(id));
-      }
-    }
-  }
-
-  // Token ids added to the target's table by the copies so far.
-  const std::vector<uint32_t>& new_tokens() const { return new_tokens_; }
-
  private:
   void AppendNames(const PreparedRecords& from, std::span<const uint32_t> ids,
                    NameColumn* column) {
     buffer_.clear();
     for (uint32_t id : ids) {
-      const std::string& text = from.tokens.text(id);
-      const std::string* phonetic = &from.tokens.phonetic(id);
-      const std::string* skeleton = &from.tokens.skeleton(id);
-      if (phonetic->empty() && index_ != nullptr && &from != index_) {
-        if (auto it = index_ids_->find(text); it != index_ids_->end()) {
-          phonetic = &index_->tokens.phonetic(it->second);
-          skeleton = &index_->tokens.skeleton(it->second);
-        }
-      }
-      const size_t before = to_->tokens.size();
-      const uint32_t to_id = to_->tokens.Intern(text, *phonetic, *skeleton);
-      if (to_->tokens.size() != before) new_tokens_.push_back(to_id);
-      buffer_.push_back(to_id);
+      buffer_.push_back(to_->tokens.Intern(from.tokens.text(id),
+                                           from.tokens.phonetic(id),
+                                           from.tokens.skeleton(id)));
     }
     column->Append(buffer_);
   }
@@ -132,16 +91,38 @@ class RecordCopier {
     columns_from_ = &from;
   }
 
-  const PreparedRecords* index_;
-  const absl::flat_hash_map<std::string, uint32_t>* index_ids_;
   PreparedRecords* to_;
   const PreparedRecords* columns_from_ = nullptr;
   std::vector<std::pair<const std::vector<std::string>*,
                         std::vector<std::string>*>>
       columns_;
   std::vector<uint32_t> buffer_;
-  std::vector<uint32_t> new_tokens_;
 };
+
+// Whether `record` of `set` lacks `field` (a fallback key's condition,
+// BlockingKeySpec::when_missing): an unparseable date counts as missing, as
+// the comparator and the linker see it.
+bool Lacks(const PreparedRecords& set, const FieldRef& field, size_t record) {
+  if (field.kind == FieldRef::Kind::kField &&
+      field.field == Field::kBirthDate) {
+    return set.birth_date[record].empty();
+  }
+  return set.Value(field, record).empty();
+}
+
+// The candidate keys' entries of `set` and its fallback keys' (which find
+// pairs only where a record lacks a field; see FindCandidates).
+absl::StatusOr<std::vector<KeyEntry>> ResolverKeyEntries(
+    const PreparedRecords& set, const LinkerConfig& config,
+    const ExecOptions& exec) {
+  RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
+                          MakeKeyEntries(set, config, exec));
+  RECKON_ASSIGN_OR_RETURN(
+      std::vector<KeyEntry> fallback,
+      MakeKeyEntries(set, config, exec, KeyUse::kWhenMissing));
+  entries.insert(entries.end(), fallback.begin(), fallback.end());
+  return entries;
+}
 
 // An empty set with the index's sources and string columns.
 PreparedRecords EmptyLike(const PreparedRecords& shape,
@@ -173,23 +154,6 @@ struct Resolver::Candidates {
   std::vector<std::vector<uint32_t>> external;
   // (i, j), i < j, both of the prepared set; sorted and distinct.
   std::vector<std::pair<uint32_t, uint32_t>> internal;
-};
-
-struct Resolver::Scratch {
-  PreparedRecords set;
-  std::vector<std::unique_ptr<FieldComparator>> cmp;
-  uint32_t begin = 0;        // first record of the prepared set copied
-  uint32_t first_index = 0;  // scratch number of index_records[0]
-  std::vector<uint32_t> index_records;  // ascending
-
-  // The scratch numbers of prepared record `p` and of an index record.
-  uint32_t Own(uint32_t p) const { return p - begin; }
-  uint32_t Of(uint32_t index_record) const {
-    const auto position = std::lower_bound(index_records.begin(),
-                                           index_records.end(), index_record) -
-                          index_records.begin();
-    return first_index + static_cast<uint32_t>(position);
-  }
 };
 
 size_t PendingBatch::joining() const {
@@ -230,22 +194,28 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
     columns.nationality.reserve(room);
     columns.passport.reserve(room);
     for (auto& [name, column] : columns.strings) column.reserve(room);
+    for (NameColumn* names : {&columns.given_name, &columns.surname,
+                              &columns.patronymic, &columns.full_name}) {
+      const size_t per_record =
+          data.size == 0 ? 2 : names->token_count() / data.size + 1;
+      names->Reserve(room, names->token_count() + (room - data.size) * per_record);
+    }
+    for (const std::unique_ptr<FieldComparator>& comparator :
+         r.result_.comparators) {
+      comparator->Reserve(room);
+    }
   }
   r.added_keys_.reserve(2 * (room - data.size));
   r.num_entities_ = r.result_.clustering.entities;
   for (uint32_t e : r.entity_) {
     r.num_entities_ = std::max<size_t>(r.num_entities_, size_t{e} + 1);
   }
-  r.token_ids_.reserve(data.tokens.size());
-  for (size_t t = 0; t < data.tokens.size(); ++t) {
-    r.token_ids_.emplace(data.tokens.text(static_cast<uint32_t>(t)),
-                         static_cast<uint32_t>(t));
-  }
 
-  // Key index: every distinct key value with its record count; members of
-  // values a new record could still use (fewer than max_block_size).
+  // Key index: every distinct key value (of candidate and fallback keys)
+  // with its record count; members of values a new record could still use
+  // (fewer than max_block_size).
   RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
-                          MakeKeyEntries(data, config, exec));
+                          ResolverKeyEntries(data, config, exec));
   tbb::parallel_sort(entries.begin(), entries.end(),
                      [](const KeyEntry& x, const KeyEntry& y) {
                        return x.hash != y.hash ? x.hash < y.hash
@@ -351,6 +321,9 @@ Resolver::Candidates Resolver::FindCandidates(
     size_t count = 0;
     const std::vector<uint32_t>* added = nullptr;  // added records
     uint32_t total = 0;
+    // A fallback key's block pairs two records only when one of them lacks
+    // this field (as the linker's AddFallbackPairs); null for other keys.
+    const FieldRef* when_missing = nullptr;
   };
   std::vector<Block> blocks;
   std::vector<std::pair<uint32_t, uint32_t>> record_blocks;  // (record, block)
@@ -376,6 +349,9 @@ Resolver::Candidates Resolver::FindCandidates(
     // The same cap as the linker's: a block grown past it is dropped.
     if (total <= config.MaxBlockSize(sorted[start].kind)) {
       block.total = static_cast<uint32_t>(total);
+      const std::optional<FieldRef>& when_missing =
+          config.blocking_keys[sorted[start].kind].when_missing;
+      if (when_missing.has_value()) block.when_missing = &*when_missing;
       const auto b = static_cast<uint32_t>(blocks.size());
       blocks.push_back(block);
       for (size_t i = start; i < end; ++i) {
@@ -384,6 +360,11 @@ Resolver::Candidates Resolver::FindCandidates(
         if (!within) continue;
         for (size_t j = i + 1; j < end; ++j) {
           const uint32_t c = sorted[j].record;
+          if (block.when_missing != nullptr &&
+              !Lacks(prepared, *block.when_missing, a) &&
+              !Lacks(prepared, *block.when_missing, c)) {
+            continue;
+          }
           if (allowed(prepared.source[a], prepared.source[c])) {
             out.internal.emplace_back(std::min(a, c), std::max(a, c));
           }
@@ -423,18 +404,24 @@ Resolver::Candidates Resolver::FindCandidates(
           const uint16_t source = prepared.source[a];
           for (size_t i = first[a]; i < first[a + 1]; ++i) {
             const Block& block = blocks[record_blocks[i].second];
-            for (size_t j = 0; j < block.count; ++j) {
-              const uint32_t r = block.members[j];
+            // In a fallback block, a record that has the field meets only
+            // the members lacking it.
+            const FieldRef* only_lacking =
+                block.when_missing != nullptr &&
+                        !Lacks(prepared, *block.when_missing, a)
+                    ? block.when_missing
+                    : nullptr;
+            auto meet = [&](uint32_t r) {
+              if (only_lacking != nullptr && !Lacks(index, *only_lacking, r)) {
+                return;
+              }
               if (allowed(source, index.source[r])) {
                 hits.push_back({r, 1, block.total});
               }
-            }
+            };
+            for (size_t j = 0; j < block.count; ++j) meet(block.members[j]);
             if (block.added == nullptr) continue;
-            for (uint32_t r : *block.added) {
-              if (allowed(source, index.source[r])) {
-                hits.push_back({r, 1, block.total});
-              }
-            }
+            for (uint32_t r : *block.added) meet(r);
           }
           std::sort(hits.begin(), hits.end(),
                     [](const Met& x, const Met& y) { return x.record < y.record; });
@@ -469,88 +456,61 @@ Resolver::Candidates Resolver::FindCandidates(
   return out;
 }
 
-absl::Status Resolver::MakeScratch(const PreparedRecords& from, uint32_t begin,
-                                   uint32_t end,
-                                   std::vector<uint32_t> index_records,
-                                   Scratch* scratch) const {
-  const PreparedRecords& index = *result_.prepared;
-  scratch->set = EmptyLike(index, from.source_names);
-  scratch->begin = begin;
-  scratch->first_index = end - begin;
-  RecordCopier copier(&index, &token_ids_, &scratch->set);
-  for (uint32_t p = begin; p < end; ++p) copier.Append(from, p);
-  constexpr size_t kColumnsAhead = 16;
-  constexpr size_t kTokensAhead = 8;
-  const size_t n = index_records.size();
-  for (size_t i = 0; i < std::min(n, kColumnsAhead); ++i) {
-    RecordCopier::PrefetchColumns(index, index_records[i]);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kColumnsAhead < n) {
-      RecordCopier::PrefetchColumns(index, index_records[i + kColumnsAhead]);
-    }
-    if (i + kTokensAhead < n) {
-      RecordCopier::PrefetchTokens(index, index_records[i + kTokensAhead]);
-    }
-    copier.Append(index, index_records[i]);
-  }
-  scratch->index_records = std::move(index_records);
-  RECKON_ASSIGN_OR_RETURN(scratch->cmp,
-                          MakeComparators(linker_.config(), scratch->set));
-  return absl::OkStatus();
-}
-
-void Resolver::TfAdjustment(size_t c, const FieldComparator& comparator,
-                            const PreparedRecords& set, uint32_t record,
-                            double* global, double* same_nationality) const {
+void Resolver::TfAdjustment(size_t c, const std::string& described,
+                            const std::string& nationality, double* global,
+                            double* same_nationality) const {
   *global = 0.0;
   *same_nationality = 0.0;
   if (term_frequency_[c].empty() && unseen_frequency_[c] == 0.0) return;
-  if (comparator.TermId(record) < 0) return;
-  const std::string text =
-      TermText(is_name_comparison_[c], comparator.Describe(record));
+  const std::string text = TermText(is_name_comparison_[c], described);
   auto it = term_frequency_[c].find(text);
   const double tf = it == term_frequency_[c].end() ? unseen_frequency_[c]
                                                    : it->second;
   // As the linker's TermFrequencyAdjustment: the value's share among
   // records of the pair's nationality when both give the same one.
   double tf_nationality = tf;
-  if (!set.nationality[record].empty() && !nationality_frequency_[c].empty()) {
+  if (!nationality.empty() && !nationality_frequency_[c].empty()) {
     auto share = nationality_frequency_[c].find(
-        NationalityTermText(set.nationality[record], text));
+        NationalityTermText(nationality, text));
     if (share != nationality_frequency_[c].end()) tf_nationality = share->second;
   }
-  const double u_exact = result_.model.comparisons[c].u_random[0];
+  // Against the chance that two records (of one nationality) agree, which
+  // the level's weight uses (FellegiSunterModel::group_comparison).
+  const ComparisonModel& comparison = result_.model.comparisons[c];
+  const double u_exact = comparison.u_random[0];
+  const double u_exact_same = comparison.u_same_group.empty()
+                                  ? u_exact
+                                  : comparison.u_same_group[0];
   *global = std::clamp(std::log2(u_exact / tf), -kMaxTfAdjustment,
                        kMaxTfAdjustment);
-  *same_nationality = std::clamp(std::log2(u_exact / tf_nationality),
+  *same_nationality = std::clamp(std::log2(u_exact_same / tf_nationality),
                                  -kMaxTfAdjustment, kMaxTfAdjustment);
 }
 
-void Resolver::TfAdjustments(const Scratch& scratch, uint32_t a,
+void Resolver::TfAdjustments(const ComparatorOverlay& overlay, uint32_t a,
                              double* out) const {
   const size_t tfs = tf_comparisons_.size();
   for (size_t k = 0; k < tfs; ++k) {
     const size_t c = tf_comparisons_[k];
-    TfAdjustment(c, *scratch.cmp[c], scratch.set, a, &out[k], &out[tfs + k]);
+    out[k] = 0.0;
+    out[tfs + k] = 0.0;
+    if (!overlay.HasTerm(c, a)) continue;
+    TfAdjustment(c, overlay.Describe(c, a), overlay.records().nationality[a],
+                 &out[k], &out[tfs + k]);
   }
 }
 
-double Resolver::PairWeight(
-    const std::vector<std::unique_ptr<FieldComparator>>& cmp,
-    const PreparedRecords& set, uint32_t a, uint32_t b,
-    const double* tf_a) const {
+template <typename LevelOf>
+double Resolver::Weigh(const LevelOf& level_of, bool same_nationality,
+                       const double* tf_a) const {
   // Summed in the linker's order: the pattern weight, then the adjustments
   // (of `a`'s value: they apply only where both values agree exactly).
-  double weight = 0.0;
-  absl::InlinedVector<uint8_t, 16> levels(cmp.size());
-  for (size_t c = 0; c < cmp.size(); ++c) {
-    levels[c] = cmp[c]->Level(a, b);
-    weight += result_.model.comparisons[c].Weight(levels[c]);
-  }
+  const size_t comparisons = result_.comparators.size();
+  absl::InlinedVector<uint8_t, 16> levels(comparisons);
+  for (size_t c = 0; c < comparisons; ++c) levels[c] = level_of(c);
+  double weight = result_.model.PatternWeight(
+      std::span<const uint8_t>(levels.data(), levels.size()));
   const size_t tfs = tf_comparisons_.size();
-  const bool same_nationality =
-      !set.nationality[a].empty() && set.nationality[a] == set.nationality[b];
   const double* adjustments = same_nationality ? tf_a + tfs : tf_a;
   for (size_t k = 0; k < tfs; ++k) {
     if (levels[tf_comparisons_[k]] == 0) weight += adjustments[k];
@@ -558,32 +518,53 @@ double Resolver::PairWeight(
   return weight;
 }
 
+double Resolver::SourcePrior(uint16_t a, uint16_t b) const {
+  const size_t n = linked_sources_.size();
+  if (result_.source_pair_prior.empty() || a >= n || b >= n) return 0.0;
+  return result_.source_pair_prior[size_t{a} * n + b];
+}
+
+double Resolver::CrossWeight(const ComparatorOverlay& overlay, uint32_t a,
+                             uint32_t b, const double* tf_a) const {
+  const PreparedRecords& index = *result_.prepared;
+  const std::string& nationality = overlay.records().nationality[a];
+  return Weigh([&](size_t c) { return overlay.Level(c, a, b); },
+               !nationality.empty() && nationality == index.nationality[b],
+               tf_a) +
+         SourcePrior(overlay.records().source[a], index.source[b]);
+}
+
 std::vector<FieldExplanation> Resolver::ExplainFields(
-    const std::vector<std::unique_ptr<FieldComparator>>& cmp,
-    const PreparedRecords& set, uint32_t a, uint32_t b) const {
+    const ComparatorOverlay& overlay, uint32_t a, uint32_t b) const {
+  const PreparedRecords& index = *result_.prepared;
+  const std::string& nationality = overlay.records().nationality[a];
+  const bool same_nationality =
+      !nationality.empty() && nationality == index.nationality[b];
+  const size_t comparisons = result_.comparators.size();
+  std::vector<uint8_t> levels(comparisons);
+  for (size_t c = 0; c < comparisons; ++c) levels[c] = overlay.Level(c, a, b);
+  const bool same_group = result_.model.SameGroup(levels);
   std::vector<FieldExplanation> fields;
-  for (size_t c = 0; c < cmp.size(); ++c) {
-    const FieldComparator& comparator = *cmp[c];
+  for (size_t c = 0; c < comparisons; ++c) {
+    const FieldComparator& comparator = *result_.comparators[c];
     FieldExplanation field;
     field.comparison = comparator.name();
-    field.value_a = comparator.Describe(a);
+    field.value_a = overlay.Describe(c, a);
     field.value_b = comparator.Describe(b);
-    field.level = comparator.Level(a, b);
+    field.level = levels[c];
     field.level_name =
         field.level < comparator.levels()
             ? comparator.level_names()[static_cast<size_t>(field.level)]
             : "missing";
-    field.weight = result_.model.comparisons[c].Weight(field.level);
-    if (field.level == 0 && std::find(tf_comparisons_.begin(),
-                                      tf_comparisons_.end(),
-                                      c) != tf_comparisons_.end()) {
+    field.weight =
+        result_.model.comparisons[c].Weight(field.level, same_group);
+    if (field.level == 0 && overlay.HasTerm(c, a) &&
+        std::find(tf_comparisons_.begin(), tf_comparisons_.end(), c) !=
+            tf_comparisons_.end()) {
       double global = 0.0;
-      double same_nationality = 0.0;
-      TfAdjustment(c, comparator, set, a, &global, &same_nationality);
-      field.tf_adjustment =
-          !set.nationality[a].empty() && set.nationality[a] == set.nationality[b]
-              ? same_nationality
-              : global;
+      double same = 0.0;
+      TfAdjustment(c, field.value_a, nationality, &global, &same);
+      field.tf_adjustment = same_nationality ? same : global;
       field.weight += field.tf_adjustment;
     }
     fields.push_back(std::move(field));
@@ -600,28 +581,26 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
       PreparedRecords prepared,
       PrepareRecords({probe}, index.source_names, config, linker_.normalizer(), exec));
   RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
-                          MakeKeyEntries(prepared, config, exec));
+                          ResolverKeyEntries(prepared, config, exec));
   const bool known_source = prepared.source[0] < index.source_names.size();
-  Candidates candidates = FindCandidates(prepared, SortedDistinct(entries),
-                                         /*within=*/false, known_source);
+  const Candidates candidates = FindCandidates(
+      prepared, SortedDistinct(std::move(entries)), /*within=*/false,
+      known_source);
   std::vector<EntityCandidate> out;
-  if (candidates.external[0].empty()) return out;
+  const std::vector<uint32_t>& met = candidates.external[0];
+  if (met.empty()) return out;
   RECKON_RETURN_IF_ERROR(CheckContinue(exec, "resolve"));
 
-  Scratch scratch;
-  RECKON_RETURN_IF_ERROR(MakeScratch(prepared, 0, 1,
-                                     std::move(candidates.external[0]),
-                                     &scratch));
+  // The probe is compared with the index records in place.
+  const ComparatorOverlay overlay(result_.comparators, prepared);
   absl::InlinedVector<double, 16> tf(2 * tf_comparisons_.size());
-  TfAdjustments(scratch, 0, tf.data());
+  TfAdjustments(overlay, 0, tf.data());
 
   // Best record per entity (on equal weights, the lower record).
   absl::flat_hash_map<uint32_t, size_t> by_entity;
-  for (size_t i = 0; i < scratch.index_records.size(); ++i) {
-    const uint32_t record = scratch.index_records[i];
-    const double weight = PairWeight(
-        scratch.cmp, scratch.set, 0,
-        scratch.first_index + static_cast<uint32_t>(i), tf.data());
+  by_entity.reserve(met.size());
+  for (const uint32_t record : met) {
+    const double weight = CrossWeight(overlay, 0, record, tf.data());
     const uint32_t e = entity_[record];
     auto [it, inserted] = by_entity.try_emplace(e, out.size());
     if (inserted) {
@@ -648,8 +627,9 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
     out.resize(options.max_candidates);
   }
   for (EntityCandidate& candidate : out) {
-    candidate.fields = ExplainFields(scratch.cmp, scratch.set, 0,
-                                     scratch.Of(candidate.best_record));
+    candidate.fields = ExplainFields(overlay, 0, candidate.best_record);
+    candidate.source_pair_prior =
+        SourcePrior(prepared.source[0], index.source[candidate.best_record]);
   }
   return out;
 }
@@ -658,20 +638,19 @@ PairExplanation Resolver::Explain(uint32_t a, uint32_t b) const {
   if (a < linked_records_ && b < linked_records_) {
     return linker_.Explain(result_, a, b);
   }
+  // `a` as a one-record overlay against the (grown) index, as a probe.
   const PreparedRecords& index = *result_.prepared;
-  PreparedRecords scratch = EmptyLike(index, index.source_names);
-  RecordCopier copier(&index, &token_ids_, &scratch);
-  copier.Append(index, a);
-  copier.Append(index, b);
+  PreparedRecords single = EmptyLike(index, index.source_names);
+  RecordCopier(&single).Append(index, a);
+  const ComparatorOverlay overlay(result_.comparators, single);
   PairExplanation explanation;
   explanation.threshold = result_.threshold;
-  absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> cmp =
-      MakeComparators(linker_.config(), scratch);
-  if (!cmp.ok()) return explanation;  // the config was validated at link
-  explanation.fields = ExplainFields(*cmp, scratch, 0, 1);
+  explanation.fields = ExplainFields(overlay, 0, b);
   for (const FieldExplanation& field : explanation.fields) {
     explanation.weight += field.weight;
   }
+  explanation.source_pair_prior = SourcePrior(index.source[a], index.source[b]);
+  explanation.weight += explanation.source_pair_prior;
   explanation.probability = result_.model.MatchProbability(explanation.weight);
   const auto keys_a = RecordKeys(index, a, linker_.config());
   const auto keys_b = RecordKeys(index, b, linker_.config());
@@ -699,7 +678,7 @@ absl::StatusOr<PendingBatch> Resolver::PrepareBatch(
                           PrepareRecords(records, linked_sources_, config,
                                          linker_.normalizer(), exec));
   RECKON_ASSIGN_OR_RETURN(std::vector<KeyEntry> entries,
-                          MakeKeyEntries(pending.batch_, config, exec));
+                          ResolverKeyEntries(pending.batch_, config, exec));
   pending.entries_ = SortedDistinct(std::move(entries));
   return pending;
 }
@@ -744,80 +723,47 @@ absl::Status Resolver::ScoreBatch(PendingBatch* pending,
   const auto m = static_cast<uint32_t>(batch.size);
   const size_t tfs = 2 * tf_comparisons_.size();
 
-  // Pairs with the index, chunk by chunk: each chunk of consecutive batch
-  // records copies them and the index records they meet into a scratch set
-  // of its own, so that chunks run in parallel (an index record met by two
-  // chunks is copied twice; at scale few are).
+  // The batch is compared with the index records, and with itself, in
+  // place; term-frequency adjustments once per batch record.
+  const ComparatorOverlay overlay(result_.comparators, batch);
+  std::vector<double> tf(size_t{m} * tfs);
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(0, m, 64),
+                    [&](const tbb::blocked_range<uint32_t>& range) {
+                      for (uint32_t a = range.begin(); a != range.end(); ++a) {
+                        TfAdjustments(overlay, a, tf.data() + size_t{a} * tfs);
+                      }
+                    });
   std::vector<size_t> offsets(size_t{m} + 1, 0);
   for (uint32_t a = 0; a < m; ++a) {
     offsets[a + 1] = offsets[a] + candidates.external[a].size();
   }
   std::vector<double> external(offsets[m]);
-  const auto threads =
-      static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
-  const size_t chunks = std::clamp<size_t>(m / 32, 1, 4 * threads);
-  std::vector<absl::Status> failures(chunks);
-  tbb::parallel_for(size_t{0}, chunks, [&](size_t chunk) {
-    const auto begin = static_cast<uint32_t>(chunk * m / chunks);
-    const auto end = static_cast<uint32_t>((chunk + 1) * m / chunks);
-    std::vector<uint32_t> met;
-    for (uint32_t a = begin; a < end; ++a) {
-      met.insert(met.end(), candidates.external[a].begin(),
-                 candidates.external[a].end());
-    }
-    std::sort(met.begin(), met.end());
-    met.erase(std::unique(met.begin(), met.end()), met.end());
-    Scratch scratch;
-    if (absl::Status status =
-            MakeScratch(batch, begin, end, std::move(met), &scratch);
-        !status.ok()) {
-      failures[chunk] = status;
-      return;
-    }
-    absl::InlinedVector<double, 16> tf(tfs);
-    for (uint32_t a = begin; a < end; ++a) {
-      TfAdjustments(scratch, scratch.Own(a), tf.data());
-      const std::vector<uint32_t>& list = candidates.external[a];
-      for (size_t j = 0; j < list.size(); ++j) {
-        external[offsets[a] + j] =
-            PairWeight(scratch.cmp, scratch.set, scratch.Own(a),
-                       scratch.Of(list[j]), tf.data());
-      }
-    }
-  });
-  for (const absl::Status& status : failures) {
-    if (!status.ok()) {
-      scored.scored_ = false;
-      return status;
-    }
-  }
-
-  // Pairs within the batch, in a scratch of the batch alone.
+  tbb::parallel_for(
+      tbb::blocked_range<uint32_t>(0, m, 8),
+      [&](const tbb::blocked_range<uint32_t>& range) {
+        for (uint32_t a = range.begin(); a != range.end(); ++a) {
+          const std::vector<uint32_t>& list = candidates.external[a];
+          const double* tf_a = tf.data() + size_t{a} * tfs;
+          for (size_t j = 0; j < list.size(); ++j) {
+            external[offsets[a] + j] = CrossWeight(overlay, a, list[j], tf_a);
+          }
+        }
+      });
   std::vector<double> internal(candidates.internal.size());
-  if (!internal.empty()) {
-    Scratch scratch;
-    if (absl::Status status = MakeScratch(batch, 0, m, {}, &scratch);
-        !status.ok()) {
-      scored.scored_ = false;
-      return status;
-    }
-    std::vector<double> tf(size_t{m} * tfs);
-    tbb::parallel_for(tbb::blocked_range<uint32_t>(0, m, 64),
-                      [&](const tbb::blocked_range<uint32_t>& range) {
-                        for (uint32_t a = range.begin(); a != range.end(); ++a) {
-                          TfAdjustments(scratch, a, tf.data() + size_t{a} * tfs);
-                        }
-                      });
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, internal.size(), 256),
-                      [&](const tbb::blocked_range<size_t>& range) {
-                        for (size_t i = range.begin(); i != range.end(); ++i) {
-                          const auto& [a, b] = candidates.internal[i];
-                          internal[i] =
-                              PairWeight(scratch.cmp, scratch.set, a, b,
-                                         tf.data() + size_t{a} * tfs);
-                        }
-                      });
-  }
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, internal.size(), 256),
+      [&](const tbb::blocked_range<size_t>& range) {
+        for (size_t i = range.begin(); i != range.end(); ++i) {
+          const auto& [a, b] = candidates.internal[i];
+          const std::string& nationality = batch.nationality[a];
+          internal[i] = Weigh(
+                            [&](size_t c) { return overlay.LevelWithin(c, a, b); },
+                            !nationality.empty() &&
+                                nationality == batch.nationality[b],
+                            tf.data() + size_t{a} * tfs) +
+                        SourcePrior(batch.source[a], batch.source[b]);
+        }
+      });
   if (absl::Status status = CheckContinue(exec, "resolve batch"); !status.ok()) {
     scored.scored_ = false;
     return status;
@@ -882,11 +828,14 @@ absl::StatusOr<AddReport> Resolver::CommitBatch(PendingBatch scored) {
   // Index the batch: nothing below can fail.
   const auto first = static_cast<uint32_t>(index.size);
   {
-    RecordCopier copier(nullptr, nullptr, &index);
+    RecordCopier copier(&index);
     index.source_names = batch.source_names;
     for (uint32_t i = 0; i < m; ++i) copier.Append(batch, i);
-    for (uint32_t id : copier.new_tokens()) {
-      token_ids_.emplace(index.tokens.text(id), id);
+    // The comparators' per-record state of the new records (interned token
+    // lists, packed dates): what later probes and batches meet them by.
+    for (const std::unique_ptr<FieldComparator>& comparator :
+         result_.comparators) {
+      comparator->Extend();
     }
   }
   for (const auto& [field, count] : batch.unparseable) {

@@ -9,28 +9,29 @@
 //   RECKON_ASSIGN_OR_RETURN(std::vector<EntityCandidate> candidates,
 //                           resolver->Resolve(probe, {}, {}));
 //
-// How a probe is compared. Field comparators read one PreparedRecords and
-// precompute per-record state (interned values, term ids), so they cannot
-// compare a record of one set with a record of another. The resolver copies
-// the probe and its candidate records (found through the blocking keys)
-// into a small scratch PreparedRecords and builds comparators over it. Every
-// comparator is a function of the two records' prepared values (token text
-// and codes, dates, document numbers, folded strings), so the scratch gives
-// the levels a joint link would give; the existing comparators and the
-// linker are untouched. Term-frequency adjustments use the frequencies of
-// the link, within the pair's nationality when both records give the same
-// one, as the linker's TermFrequencyAdjustment (values the link never saw
-// count as seen once).
+// How a probe is compared. The link's field comparators (made once over
+// the index by the linker) compare the probe, or a batch, in place: the
+// probe set is a ComparatorOverlay (comparisons.h) whose per-record state
+// (interned token lists, dates, document numbers) is expressed in the
+// index's id spaces, so no index record is copied and no comparator is
+// made per call; the levels are those a joint link would give. Indexing a
+// batch appends its records to the index's prepared set and extends the
+// comparators (FieldComparator::Extend). Term-frequency adjustments use the
+// frequencies of the link, within the pair's nationality when both records
+// give the same one, as the linker's TermFrequencyAdjustment (values the
+// link never saw count as seen once); the link's source-pair prior is added
+// when both records are of sources the link had (a probe without a known
+// source gets none).
 //
 // Candidates. A probe meets the records that share a blocking key value
 // with it, in blocks that with the probe stay within the key's cap
 // (LinkerConfig::MaxBlockSize), as in
 // the linker (whose BlockIndex drops single-record blocks, which a probe
 // needs; so the resolver keeps its own key index, singletons included).
-// Keys that only find training pairs, and fallback keys that pair only
-// records lacking a field (BlockingKeySpec::when_missing), are not probed
-// through: a probe meets records through the candidate keys alone, so it
-// may miss a record that the link paired only through a fallback key.
+// Keys that only find training pairs are not probed through. Fallback keys
+// (BlockingKeySpec::when_missing) are, as the linker pairs through them: a
+// probe or added record lacking the field meets every record of a fallback
+// block; one that has it meets only the block's records lacking it.
 // The link mode applies when the probe names a source the index holds. Of
 // the records met, at most ResolverOptions::max_records_per_probe are
 // compared: those sharing the most key values with the probe, then those
@@ -39,9 +40,9 @@
 // namesakes compares the few that also share its birth date or document.
 //
 // Cost. Candidates are found per record in parallel (TBB); the records of
-// a batch are scored in chunks, each with its own scratch set, in
-// parallel; term-frequency adjustments are computed once per probe record,
-// not per pair. Results do not depend on the number of threads.
+// a batch are scored in parallel, each pair costing what a pair of the
+// link costs; term-frequency adjustments are computed once per probe
+// record, not per pair. Results do not depend on the number of threads.
 //
 // Thread-safety: const methods (Resolve, Explain, ScoreBatch) may run
 // concurrently with each other; CommitBatch and Add must not run
@@ -64,6 +65,7 @@
 #include "linkage/base/exec.h"
 #include "linkage/base/record.h"
 #include "linkage/block/blocker.h"
+#include "linkage/linker/comparisons.h"
 #include "linkage/linker/linker.h"
 #include "linkage/linker/prepared.h"
 #include "linkage/normalize/name_forms.h"
@@ -91,6 +93,9 @@ struct EntityCandidate {
   double probability = 0.0;
   // Field by field, the probe (value_a) against the best record (value_b).
   std::vector<FieldExplanation> fields;
+  // The source-pair prior (LinkResult::source_pair_prior) in `weight`: 0
+  // unless the probe names a source of the link.
+  double source_pair_prior = 0.0;
 };
 
 // What Add did with a batch.
@@ -118,6 +123,13 @@ class PendingBatch {
   size_t joining() const;
   // Once scored: pairs scored.
   uint64_t comparisons() const { return comparisons_; }
+  // Once scored, per record `i`: the existing entity it joins, or -1; and
+  // the first record of its group (the batch's records that link to each
+  // other, which share one entity). CommitBatch numbers the new entities
+  // of groups joining none in order of their first record, from
+  // num_entities(): what lets a caller name them before the commit.
+  int64_t joins(size_t i) const { return joins_[i]; }
+  uint32_t group(size_t i) const { return group_[i]; }
 
  private:
   friend class Resolver;
@@ -159,8 +171,8 @@ class Resolver {
       const ExecOptions& exec) const;
 
   // How the model sees index records `a` and `b` (Linker::Explain for two
-  // linked records; the same computation through a scratch set when either
-  // was added later). REQUIRES: a, b < num_records().
+  // linked records; otherwise `a` is compared with `b` as a probe would be).
+  // REQUIRES: a, b < num_records().
   PairExplanation Explain(uint32_t a, uint32_t b) const;
 
   // Resolves `records` against the index and each other and indexes them:
@@ -199,31 +211,35 @@ class Resolver {
   // Per record of a prepared set, the index records it is compared with,
   // ascending; and the pairs within the set that share a usable key.
   struct Candidates;
-  // Some records of a prepared set, then index records, with comparators.
-  struct Scratch;
   Candidates FindCandidates(const PreparedRecords& prepared,
                             const std::vector<KeyEntry>& sorted, bool within,
                             bool apply_mode) const;
-  absl::Status MakeScratch(const PreparedRecords& from, uint32_t begin,
-                           uint32_t end, std::vector<uint32_t> index_records,
-                           Scratch* scratch) const;
-  // The adjustments an exact agreement on comparison `c` with `record`'s
-  // value earns: with a record of another (or no) nationality, and with
-  // one of the same nationality.
-  void TfAdjustment(size_t c, const FieldComparator& comparator,
-                    const PreparedRecords& set, uint32_t record,
-                    double* global, double* same_nationality) const;
+  // The adjustments an exact agreement on comparison `c` with the value
+  // `described` (FieldComparator::Describe) of a record of `nationality`
+  // earns: with a record of another (or no) nationality, and with one of
+  // the same nationality.
+  void TfAdjustment(size_t c, const std::string& described,
+                    const std::string& nationality, double* global,
+                    double* same_nationality) const;
   // For each comparison with term-frequency adjustment (tf_comparisons_
   // order), `out[k]` the global and `out[tfs + k]` the same-nationality
-  // adjustment of scratch record `a`.
-  void TfAdjustments(const Scratch& scratch, uint32_t a, double* out) const;
-  // `tf_a`: TfAdjustments of `a`; `set` the comparators' records.
-  double PairWeight(const std::vector<std::unique_ptr<FieldComparator>>& cmp,
-                    const PreparedRecords& set, uint32_t a, uint32_t b,
-                    const double* tf_a) const;
-  std::vector<FieldExplanation> ExplainFields(
-      const std::vector<std::unique_ptr<FieldComparator>>& cmp,
-      const PreparedRecords& set, uint32_t a, uint32_t b) const;
+  // adjustment of overlay record `a`.
+  void TfAdjustments(const ComparatorOverlay& overlay, uint32_t a,
+                     double* out) const;
+  // A pair's match weight from its levels (`level_of(c)`); `tf_a` the
+  // TfAdjustments of its first record.
+  template <typename LevelOf>
+  double Weigh(const LevelOf& level_of, bool same_nationality,
+               const double* tf_a) const;
+  // LinkResult::source_pair_prior of two records of sources `a` and `b`
+  // (numbered as the index numbers them); 0 when either is not a source
+  // of the link.
+  double SourcePrior(uint16_t a, uint16_t b) const;
+  // Overlay record `a` with index record `b`.
+  double CrossWeight(const ComparatorOverlay& overlay, uint32_t a, uint32_t b,
+                     const double* tf_a) const;
+  std::vector<FieldExplanation> ExplainFields(const ComparatorOverlay& overlay,
+                                              uint32_t a, uint32_t b) const;
 
   const Linker& linker_;
   const ResolverOptions options_;
@@ -234,11 +250,9 @@ class Resolver {
   size_t linked_records_ = 0;
   std::vector<uint32_t> entity_;
   size_t num_entities_ = 0;
-  // Index token lookup: text -> id in result_.prepared->tokens.
-  absl::flat_hash_map<std::string, uint32_t> token_ids_;
-
-  // Key index of the linked records: sorted distinct hashes, each with its
-  // record count and (unless oversized) its members.
+  // Key index of the linked records (candidate and fallback keys): sorted
+  // distinct hashes, each with its record count and (unless oversized) its
+  // members.
   std::vector<uint64_t> key_hashes_;
   std::vector<uint32_t> key_sizes_;
   std::vector<size_t> key_offsets_;

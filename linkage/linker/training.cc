@@ -50,10 +50,13 @@ std::vector<double> MatchEvidence(const PatternCodec& codec,
     codec.Decode(entry.pattern, levels);
     double weight = prior;
     int observed = 0;
+    const bool same_group =
+        model.SameGroup(levels) &&
+        !ignored[static_cast<size_t>(model.group_comparison)];
     for (size_t c = 0; c < n; ++c) {
       if (ignored[c] || levels[c] >= model.comparisons[c].levels()) continue;
       ++observed;
-      weight += model.comparisons[c].Weight(levels[c]);
+      weight += model.comparisons[c].Weight(levels[c], same_group);
     }
     if (observed < 2) continue;
     const double matches =

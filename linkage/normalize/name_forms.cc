@@ -34,8 +34,10 @@ using normalize_internal::IsParticleContinuation;
 using normalize_internal::IsPatronymicMarkerAfter;
 using normalize_internal::IsPatronymicMarkerBefore;
 using normalize_internal::IsPinyinSyllable;
+using normalize_internal::MayBeRomanizedPalladius;
 using normalize_internal::PalladiusReading;
 using normalize_internal::ReadPalladius;
+using normalize_internal::ReadRomanizedPalladius;
 using normalize_internal::PatronymicStem;
 
 // A sharded cache of computed forms, keyed by the raw name. Each shard keeps
@@ -475,6 +477,22 @@ bool SplitsIntoPinyin(std::string_view word) {
   return reachable[n];
 }
 
+// `word` as lower-case ASCII letters and apostrophes, or "" if it has any
+// other character: a Latin word with a diacritic is not romanized Palladius.
+std::string AsciiLetters(const icu::UnicodeString& word) {
+  std::string ascii;
+  ascii.reserve(static_cast<size_t>(word.length()));
+  for (int32_t i = 0; i < word.length(); ++i) {
+    const UChar c = word.charAt(i);
+    if ((c >= 'a' && c <= 'z') || c == '\'') {
+      ascii.push_back(static_cast<char>(c));
+    } else {
+      return "";
+    }
+  }
+  return ascii;
+}
+
 // True if `word` (lower-case, letters outside a-z as '.') shows a Slavic
 // or Scandinavian habit of writing the glide y as j: a final -ij/-ej/-yj
 // (Jurij, Sergej, Andrej), a final -ija not after d or h (Julija, Marija;
@@ -851,6 +869,31 @@ NameForms NameNormalizer::Compute(std::string_view raw) const {
     all_read &= palladius[i].has_value();
   }
   const bool all_palladius = any_cyrillic && all_read;
+  // Chinese names in romanized Palladius (Czjun, Chzhen, Tszyai) become
+  // pinyin too; see palladius.h for when a Latin word is read so. Pinyin
+  // words keep their spelling unless every word of the name reads so.
+  std::vector<std::string> ascii_words(words.size());
+  std::vector<std::optional<PalladiusReading>> romanized(words.size());
+  bool any_marked = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (ScriptOf(words[i]) != WordScript::kLatin) continue;
+    ascii_words[i] = AsciiLetters(words[i]);
+    if (ascii_words[i].empty() || !MayBeRomanizedPalladius(ascii_words[i])) {
+      continue;
+    }
+    romanized[i] = ReadRomanizedPalladius(ascii_words[i]);
+    any_marked |= romanized[i].has_value() && romanized[i]->distinctive &&
+                  !SplitsIntoPinyin(ascii_words[i]);
+  }
+  bool all_romanized = any_marked;
+  for (size_t i = 0; all_romanized && i < words.size(); ++i) {
+    if (ascii_words[i].empty()) {
+      all_romanized = false;
+    } else if (!romanized[i].has_value()) {
+      romanized[i] = ReadRomanizedPalladius(ascii_words[i]);
+      all_romanized = romanized[i].has_value();
+    }
+  }
   std::vector<bool> latin_born;
   bool plain_cyrillic = false;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -861,8 +904,18 @@ NameForms NameNormalizer::Compute(std::string_view raw) const {
                           Contains(word, {0x0458, 0x0459, 0x045A, 0x0452,
                                           0x045B, 0x045F})));
     switch (script) {
-      case WordScript::kLatin:
+      case WordScript::kLatin: {
+        const std::optional<PalladiusReading>& reading = romanized[i];
+        if (reading.has_value() &&
+            ((reading->distinctive && !SplitsIntoPinyin(ascii_words[i])) ||
+             all_romanized)) {
+          word = icu::UnicodeString::fromUTF8(icu::StringPiece(
+              reading->pinyin.data(),
+              static_cast<int32_t>(reading->pinyin.size())));
+          latin_born.back() = false;
+        }
         break;
+      }
       case WordScript::kCyrillic: {
         const std::optional<PalladiusReading>& reading = palladius[i];
         if (reading.has_value() &&

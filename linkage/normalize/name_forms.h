@@ -13,7 +13,8 @@
 //                for Cyrillic, Georgian, Arabic script and Indic scripts,
 //                ICU Han-Latin, ICU Any-Latin for the rest; see
 //                linkage/transliterate/script_rules.h; a Chinese name in
-//                Palladius Cyrillic is read back as pinyin, see palladius.h),
+//                Palladius Cyrillic, or in Latin romanized from it (Czjun,
+//                Chzhen), is read back as pinyin, see palladius.h),
 //                Azerbaijani c/x/q read as j/kh/g in a name that carries an
 //                Azerbaijani or Turkish letter, Slavic j-for-y spellings
 //                (Jurij, Julija, Tatjana, Jovanović) and the passport iu/ia

@@ -1,10 +1,13 @@
 #include "linkage/normalize/palladius.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 namespace reckon::normalize_internal {
 namespace {
@@ -150,12 +153,212 @@ const SyllableMap& Syllables() {
         Add(*map, cyrillic, pinyin, Distinctive(cyrillic));
       }
     }
+    // hui is written хуэй (the dictionaries avoid хуй); гуй and the other
+    // -уй syllables keep the table's spelling.
+    Add(*map, u"хуэй", "hui", true);
     return map;
   }();
   return *kMap;
 }
 
 constexpr size_t kLongestSyllable = 6;  // чжуань, цзюань
+
+// Romanized Palladius (palladius.h). Each Cyrillic syllable is written in
+// Latin the ways Russian registers write it: GOST 7.79 (ц c, й j, ю ju, я ja,
+// х h as the registers type it), BGN/PCGN (ц ts, й y, ю yu, я ya, х kh) and
+// ICAO (й i, ю iu, я ia), with цз as tsz or cz, чж as chzh, е opening a
+// syllable as e or ye, and ь dropped or written '.
+std::vector<std::string> Romanizations(std::u16string_view cyrillic) {
+  std::vector<std::string> spellings = {""};
+  auto extend = [&spellings](std::initializer_list<std::string_view> options) {
+    std::vector<std::string> next;
+    next.reserve(spellings.size() * options.size());
+    for (const std::string& prefix : spellings) {
+      for (std::string_view option : options) {
+        next.push_back(prefix + std::string(option));
+      }
+    }
+    spellings = std::move(next);
+  };
+  for (size_t i = 0; i < cyrillic.size(); ++i) {
+    const char16_t c = cyrillic[i];
+    const char16_t next = i + 1 < cyrillic.size() ? cyrillic[i + 1] : u'\0';
+    if (c == u'ц' && next == u'з') {
+      extend({"tsz", "cz"});
+      ++i;
+      continue;
+    }
+    if (c == u'ч' && next == u'ж') {
+      extend({"chzh"});
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case u'а': extend({"a"}); break;
+      case u'б': extend({"b"}); break;
+      case u'в': extend({"v"}); break;
+      case u'г': extend({"g"}); break;
+      case u'д': extend({"d"}); break;
+      case u'е':
+        if (i == 0) {
+          extend({"e", "ye"});
+        } else {
+          extend({"e"});
+        }
+        break;
+      case u'ж': extend({"zh"}); break;
+      case u'и': extend({"i"}); break;
+      case u'й': extend({"j", "y", "i"}); break;
+      case u'к': extend({"k"}); break;
+      case u'л': extend({"l"}); break;
+      case u'м': extend({"m"}); break;
+      case u'н': extend({"n"}); break;
+      case u'о': extend({"o"}); break;
+      case u'п': extend({"p"}); break;
+      case u'с': extend({"s"}); break;
+      case u'т': extend({"t"}); break;
+      case u'у': extend({"u"}); break;
+      case u'ф': extend({"f"}); break;
+      case u'х': extend({"kh", "h"}); break;
+      case u'ц': extend({"ts", "c"}); break;
+      case u'ч': extend({"ch"}); break;
+      case u'ш': extend({"sh"}); break;
+      case u'ы': extend({"y"}); break;
+      case u'ь': extend({"", "'"}); break;
+      case u'э': extend({"e"}); break;
+      case u'ю': extend({"ju", "yu", "iu"}); break;
+      case u'я': extend({"ja", "ya", "ia"}); break;
+      default:
+        return {};  // not reached: the table uses only the letters above
+    }
+  }
+  return spellings;
+}
+
+bool IsLatinVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+bool IsLatinConsonant(char c) {
+  return c >= 'a' && c <= 'z' && std::string_view("aeiouy").find(c) ==
+                                     std::string_view::npos;
+}
+
+// Sets `mark` for a romanized syllable spelled as neither pinyin nor the
+// Latin names of other cultures are (palladius.h lists them and gives the
+// evidence), or `alone` for one that counts only in a word of one syllable
+// (-ej; лян, тянь, сян).
+void LatinMarks(std::string_view s, bool* mark, bool* alone) {
+  *mark = false;
+  *alone = false;
+  for (std::string_view sequence :
+       {"chzh", "tsz", "cz", "cj", "tsy", "khua", "juj", "yuy", "uej", "uey",
+        "uei", "'"}) {
+    if (s.find(sequence) != std::string_view::npos) *mark = true;
+  }
+  // уй, but not after х or т: Russian writes Vietnamese Huy and Tuy so
+  // (Хуй, Туй), and hui is хуэй in Palladius.
+  if (s.size() >= 3 && s.substr(s.size() - 2) == "uj" &&
+      s[s.size() - 3] != 'h' && s[s.size() - 3] != 't') {
+    *mark = true;
+  }
+  // ся (not сю: Turkish Süleyman).
+  if (s == "sja" || s == "sya") *mark = true;
+  for (size_t k = 0; k + 3 < s.size(); ++k) {
+    if (IsLatinConsonant(s[k]) && (s[k + 1] == 'j' || s[k + 1] == 'y') &&
+        ((s[k + 2] == 'a' && s[k + 3] == 'o') ||
+         (s[k + 2] == 'u' && s[k + 3] == 'e'))) {
+      *mark = true;  // сяо, ляо, цзяо; сюэ, люэ, цюэ
+    }
+  }
+  if (s == "vej" || s == "vey" || s == "vei") *mark = true;
+  if (*mark) return;
+  // Marks that count only in a word of one syllable (see palladius.h): -ej,
+  // and я before н after a consonant (лян, тянь, сян), which in a longer
+  // word is the Armenian -yan of Simonyan, Minasyan, Akopjan.
+  if (s.size() >= 3 && s.substr(s.size() - 2) == "ej") *alone = true;
+  if (s.size() >= 4 && std::string_view("lts").find(s[0]) !=
+                           std::string_view::npos &&
+      (s[1] == 'j' || s[1] == 'y') && s[2] == 'a' && s[3] == 'n') {
+    *alone = true;
+  }
+}
+
+// Where romanization writes two syllables alike (ь dropped: ван and вань
+// are both "van"; е and э are both e: цзе and цзэ are both "cze"), the
+// reading chosen. Without ь the -ng reading (ван wang, чжэн zheng, мин ming)
+// is taken, except for these -n syllables, which are the more frequent in
+// Chinese names than their -ng partner.
+constexpr std::string_view kPreferN[] = {
+    "an",   "ban", "can",  "chan", "dan", "han", "lan", "man", "nan",
+    "pan",  "ran", "san",  "shan", "nian", "ben", "cen", "chen", "en",
+    "gen",  "ken", "ren",  "sen",  "shen", "wen", "bin", "jin", "lin",
+    "qin",  "xin", "chun", "jun",  "kun", "qun", "sun", "xun", "yun",
+    "chuan"};
+
+struct LatinSyllable {
+  std::string pinyin;
+  std::u16string cyrillic;
+  bool mark = false;
+  bool alone = false;
+};
+
+// True if `candidate` should replace `current` as the reading of a Latin
+// spelling they share.
+bool Prefer(const LatinSyllable& candidate, const LatinSyllable& current) {
+  auto soft = [](const LatinSyllable& s) {
+    return !s.cyrillic.empty() && s.cyrillic.back() == u'ь';
+  };
+  if (soft(candidate) != soft(current)) {
+    const LatinSyllable& n_reading = soft(candidate) ? candidate : current;
+    const bool prefer_n =
+        std::find(std::begin(kPreferN), std::end(kPreferN),
+                  n_reading.pinyin) != std::end(kPreferN);
+    return prefer_n == soft(candidate);
+  }
+  // е (-ie, or ye alone) against э (-e): ye, jie, qie, xie and nie are the
+  // common name syllables; after other initials -e is (de, le, ze).
+  auto ie = [](const LatinSyllable& s) {
+    return s.cyrillic.find(u'е') != std::u16string::npos;
+  };
+  if (ie(candidate) != ie(current)) {
+    const LatinSyllable& ie_reading = ie(candidate) ? candidate : current;
+    const char first = ie_reading.pinyin[0];
+    const bool prefer_ie = first == 'y' || first == 'j' || first == 'q' ||
+                           first == 'x' || first == 'n';
+    return prefer_ie == ie(candidate);
+  }
+  return false;
+}
+
+using LatinMap = absl::flat_hash_map<std::string, LatinSyllable>;
+
+struct LatinTable {
+  LatinMap syllables;
+  size_t longest = 0;
+};
+
+const LatinTable& LatinSyllables() {
+  static const LatinTable* const kTable = [] {
+    auto* table = new LatinTable();
+    for (const auto& [cyrillic, syllable] : Syllables()) {
+      for (std::string& latin : Romanizations(cyrillic)) {
+        LatinSyllable entry{syllable.pinyin, cyrillic, false, false};
+        LatinMarks(latin, &entry.mark, &entry.alone);
+        table->longest = std::max(table->longest, latin.size());
+        auto [it, inserted] = table->syllables.try_emplace(latin, entry);
+        if (!inserted && Prefer(entry, it->second)) it->second = entry;
+      }
+    }
+    return table;
+  }();
+  return *kTable;
+}
+
+// Latin words read as a non-Chinese name even when all words of the name
+// read as Palladius: the romanized kNotChinese.
+constexpr std::string_view kLatinNotChinese[] = {"khan", "han", "an", "lan",
+                                                 "le", "zhan"};
 
 }  // namespace
 
@@ -207,6 +410,73 @@ std::optional<PalladiusReading> ReadPalladius(std::u16string_view word) {
     reading.distinctive |= parts[i]->distinctive;
   }
   return reading;
+}
+
+std::optional<PalladiusReading> ReadRomanizedPalladius(std::string_view word) {
+  const size_t n = word.size();
+  if (n == 0 || n > 64) return std::nullopt;
+  for (std::string_view exception : kLatinNotChinese) {
+    if (word == exception) return std::nullopt;
+  }
+  const LatinTable& table = LatinSyllables();
+  // best[i]: the fewest syllables spelling word[i, n), or -1; filled from
+  // the end so that the walk below can take, at each step, the longest
+  // syllable that keeps the count least (tszyai = tszya-i, not tszy-ai).
+  // The syllable spelled by word[i, i + length), or nullptr. A syllable
+  // never ends in n before a vowel: romanization would write the apostrophe
+  // of Xi'an there. Without that, European names that split (Tatjana as
+  // ta-tjan-a) would read.
+  auto syllable_at = [&](size_t i, size_t length) -> const LatinSyllable* {
+    if (word[i + length - 1] == 'n' && i + length < n &&
+        IsLatinVowel(word[i + length])) {
+      return nullptr;
+    }
+    auto it = table.syllables.find(absl::string_view(word.data() + i, length));
+    return it == table.syllables.end() ? nullptr : &it->second;
+  };
+  constexpr int kNone = -1;
+  std::vector<int> best(n + 1, kNone);
+  best[n] = 0;
+  for (size_t i = n; i-- > 0;) {
+    for (size_t length = 1; length <= table.longest && i + length <= n;
+         ++length) {
+      if (best[i + length] == kNone || syllable_at(i, length) == nullptr) {
+        continue;
+      }
+      if (best[i] == kNone || best[i + length] + 1 < best[i]) {
+        best[i] = best[i + length] + 1;
+      }
+    }
+  }
+  if (best[0] == kNone) return std::nullopt;
+  PalladiusReading reading;
+  reading.syllables = best[0];
+  bool alone = false;
+  for (size_t i = 0; i < n;) {
+    for (size_t length = std::min(table.longest, n - i); length > 0;
+         --length) {
+      if (best[i + length] != best[i] - 1) continue;
+      const LatinSyllable* syllable = syllable_at(i, length);
+      if (syllable == nullptr) continue;
+      reading.pinyin += syllable->pinyin;
+      reading.distinctive |= syllable->mark;
+      alone |= syllable->alone;
+      i += length;
+      break;
+    }
+  }
+  reading.distinctive |= alone && reading.syllables == 1;
+  return reading;
+}
+
+bool MayBeRomanizedPalladius(std::string_view word) {
+  // Every mark in LatinMarks contains one of these.
+  for (std::string_view sequence :
+       {"chzh", "tsz", "cz", "cj", "tsy", "khua", "yuy", "uj", "ue", "ve",
+        "ja", "ya", "ej", "'"}) {
+    if (word.find(sequence) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace reckon::normalize_internal

@@ -113,6 +113,10 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
     // expected level counts among matches and non-matches.
     for (size_t p = 0; p < counts.size(); ++p) {
       const uint8_t* pattern_levels = &levels[p * n_comparisons];
+      // An ignored group comparison reads as missing, so its pairs are
+      // weighed with the u of all pairs.
+      const bool same_group =
+          model->SameGroup(std::span<const uint8_t>(pattern_levels, n_comparisons));
       double likelihood_m = model->lambda;
       double likelihood_u = 1.0 - model->lambda;
       for (size_t c = 0; c < n_comparisons; ++c) {
@@ -120,7 +124,7 @@ absl::StatusOr<EmReport> TrainByEm(const PatternCodec& codec,
         const int level = pattern_levels[c];
         if (level >= comparison.levels()) continue;  // missing: no evidence
         likelihood_m *= comparison.m[static_cast<size_t>(level)];
-        likelihood_u *= comparison.u[static_cast<size_t>(level)];
+        likelihood_u *= comparison.U(level, same_group);
       }
       const double evidence = likelihood_m + likelihood_u;
       const double posterior = likelihood_m / evidence;

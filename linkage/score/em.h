@@ -55,6 +55,10 @@ struct EmReport {
   double log_likelihood = 0.0;
 };
 
+// Non-matches are weighed with u_same_group where the model has a group
+// comparison (FellegiSunterModel::group_comparison); those shares stay as
+// given even when u is estimated.
+//
 // Improves `model` (its m, lambda and, unless fix_u, u) from the pattern
 // counts of candidate pairs. `model` holds the starting values and must
 // match `codec`. Deterministic: the result depends only on the counts and

@@ -15,6 +15,16 @@ double ComparisonModel::Weight(int level) const {
   return std::log2(m[l] / u[l]);
 }
 
+double ComparisonModel::Weight(int level, bool same_group) const {
+  if (level >= levels()) return 0.0;
+  return std::log2(m[static_cast<size_t>(level)] / U(level, same_group));
+}
+
+double ComparisonModel::U(int level, bool same_group) const {
+  const auto l = static_cast<size_t>(level);
+  return same_group && !u_same_group.empty() ? u_same_group[l] : u[l];
+}
+
 absl::StatusOr<PatternCodec> PatternCodec::Create(
     const std::vector<int>& levels_per_comparison) {
   PatternCodec codec;
@@ -58,18 +68,22 @@ int PatternCodec::Level(uint32_t pattern, size_t c) const {
 
 double FellegiSunterModel::PatternWeight(
     std::span<const uint8_t> levels) const {
+  const bool same_group = SameGroup(levels);
   double weight = 0.0;
   for (size_t c = 0; c < comparisons.size(); ++c) {
-    weight += comparisons[c].Weight(levels[c]);
+    weight += comparisons[c].Weight(levels[c], same_group);
   }
   return weight;
 }
 
 double FellegiSunterModel::PatternWeight(const PatternCodec& codec,
                                          uint32_t pattern) const {
+  const bool same_group =
+      group_comparison >= 0 &&
+      codec.Level(pattern, static_cast<size_t>(group_comparison)) == 0;
   double weight = 0.0;
   for (size_t c = 0; c < comparisons.size(); ++c) {
-    weight += comparisons[c].Weight(codec.Level(pattern, c));
+    weight += comparisons[c].Weight(codec.Level(pattern, c), same_group);
   }
   return weight;
 }
@@ -85,23 +99,49 @@ double FellegiSunterModel::WeightForProbability(double probability) const {
          std::log2(lambda / (1.0 - lambda));
 }
 
+namespace {
+
+// Level shares of comparison `c` among `counts`, add-one smoothed.
+std::vector<double> LevelShares(const PatternCodec& codec,
+                                std::span<const PatternCount> counts,
+                                size_t c, int levels) {
+  std::vector<double> tally(static_cast<size_t>(levels), 1.0);
+  double total = static_cast<double>(levels);
+  for (const PatternCount& entry : counts) {
+    const int level = codec.Level(entry.pattern, c);
+    if (level >= levels) continue;
+    tally[static_cast<size_t>(level)] += static_cast<double>(entry.count);
+    total += static_cast<double>(entry.count);
+  }
+  for (double& share : tally) share /= total;
+  return tally;
+}
+
+}  // namespace
+
 void SetUFromRandomPairs(const PatternCodec& codec,
                          std::span<const PatternCount> counts,
                          FellegiSunterModel* model) {
   for (size_t c = 0; c < model->comparisons.size(); ++c) {
     ComparisonModel& comparison = model->comparisons[c];
-    const auto levels = static_cast<size_t>(comparison.levels());
-    std::vector<double> tally(levels, 1.0);  // add-one smoothing
-    double total = static_cast<double>(levels);
-    for (const PatternCount& entry : counts) {
-      const int level = codec.Level(entry.pattern, c);
-      if (level >= comparison.levels()) continue;
-      tally[static_cast<size_t>(level)] += static_cast<double>(entry.count);
-      total += static_cast<double>(entry.count);
-    }
-    comparison.u.resize(levels);
-    for (size_t l = 0; l < levels; ++l) comparison.u[l] = tally[l] / total;
+    comparison.u = LevelShares(codec, counts, c, comparison.levels());
     comparison.u_random = comparison.u;
+  }
+}
+
+void SetGroupUFromRandomPairs(const PatternCodec& codec,
+                              std::span<const PatternCount> counts, int group,
+                              const std::vector<bool>& conditioned,
+                              FellegiSunterModel* model) {
+  assert(conditioned.size() == model->comparisons.size());
+  model->group_comparison = group;
+  for (size_t c = 0; c < model->comparisons.size(); ++c) {
+    ComparisonModel& comparison = model->comparisons[c];
+    comparison.u_same_group.clear();
+    if (conditioned[c]) {
+      comparison.u_same_group =
+          LevelShares(codec, counts, c, comparison.levels());
+    }
   }
 }
 

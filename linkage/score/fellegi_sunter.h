@@ -33,11 +33,20 @@ struct ComparisonModel {
   // because term-frequency adjustment compares a value's frequency with
   // the chance that two random records agree.
   std::vector<double> u_random;
+  // u among random pairs that agree on the model's group comparison (see
+  // FellegiSunterModel::group_comparison), per level; empty when this
+  // comparison's u does not depend on the group.
+  std::vector<double> u_same_group;
 
   int levels() const { return static_cast<int>(level_names.size()); }
   int missing_level() const { return levels(); }
   // log2(m/u) for `level`; 0 for the missing level.
   double Weight(int level) const;
+  // The same with u taken within the group when `same_group` and the
+  // comparison has u_same_group.
+  double Weight(int level, bool same_group) const;
+  // u of `level` (< levels()), within the group as for Weight.
+  double U(int level, bool same_group) const;
 };
 
 // Packs one level per comparison (missing included) into one integer, so
@@ -66,6 +75,19 @@ struct FellegiSunterModel {
   std::vector<ComparisonModel> comparisons;
   // Prior probability that a candidate pair is a match.
   double lambda = 0.01;
+  // A comparison (nationality) whose exact agreement changes the u of
+  // others, or -1. Names go with nationality: two random Turks agree or
+  // nearly agree on their surnames far more often than two random records,
+  // so weighing a "close" surname by the u of all pairs would count the
+  // shared nationality twice. For a pair at level 0 of this comparison,
+  // comparisons with u_same_group use it instead of u.
+  int group_comparison = -1;
+
+  // Whether a pair with `levels` agrees on the group comparison.
+  bool SameGroup(std::span<const uint8_t> levels) const {
+    return group_comparison >= 0 &&
+           levels[static_cast<size_t>(group_comparison)] == 0;
+  }
 
   // Sum of the comparisons' weights for one level per comparison.
   double PatternWeight(std::span<const uint8_t> levels) const;
@@ -87,6 +109,16 @@ struct PatternCount {
 void SetUFromRandomPairs(const PatternCodec& codec,
                          std::span<const PatternCount> counts,
                          FellegiSunterModel* model);
+
+// Sets `model->group_comparison` to `group` and u_same_group of each
+// comparison flagged in `conditioned` from `counts` (a sample of random
+// pairs that agree on `group`), smoothed as SetUFromRandomPairs. Others'
+// u_same_group are cleared. REQUIRES: conditioned.size() is the number of
+// comparisons; `group` < that number.
+void SetGroupUFromRandomPairs(const PatternCodec& codec,
+                              std::span<const PatternCount> counts, int group,
+                              const std::vector<bool>& conditioned,
+                              FellegiSunterModel* model);
 
 }  // namespace reckon
 

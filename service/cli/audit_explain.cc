@@ -35,7 +35,9 @@ CommandSpec MakeSpec() {
           "Shows, per comparison of the model, each record's value as its "
           "input file wrote it and as the comparator compared it, the "
           "agreement level and its weight (with the term-frequency "
-          "adjustment for rare values), then a text waterfall of the running "
+          "adjustment for rare values), the prior weight of the two records' "
+          "sources (registers differ in duplicates and overlap), then a text "
+          "waterfall of the running "
           "total against the link threshold, the verdict, the pair's row in "
           "DIR/pairs.csv (the weight must be the same to the last printed "
           "digit), the entities of the two records, and the blocking keys "
@@ -130,7 +132,7 @@ int ExplainOnServer(const ParsedArgs& parsed, const AuditTarget& target,
       absl::StrCat(ref_a.first, ":", ref_a.second),
       absl::StrCat(ref_b.first, ":", ref_b.second), fields,
       response.total_weight(), response.match_probability(),
-      response.threshold(), keys);
+      response.threshold(), keys, response.source_pair_prior());
   if (parsed.Has("json")) {
     std::cout << audit::ExplainJson(report, info).dump(2) << "\n";
   } else {

@@ -47,8 +47,10 @@ const CommandSpec& Spec() {
           "likelihood intervals, and the latent-class model of "
           "Manrique-Vallier (2016). Reported: the average of the log-linear "
           "models weighted by AIC, with an interval that carries the spread "
-          "between models; when the latent-class estimate falls outside it "
-          "the reported interval spans both. With pairs.csv the "
+          "between models; when the best-supported models (AIC within 2 of "
+          "the best) disagree, or the latent-class estimate falls outside "
+          "it, the reported interval spans their intervals too. With "
+          "pairs.csv the "
           "interval also carries linkage error: 20 clusterings are redrawn "
           "jointly from the pairs' match probabilities (a partition "
           "posterior sampled by Gibbs moves from the given clustering, as in "
@@ -57,8 +59,10 @@ const CommandSpec& Spec() {
           "cannot pin the number down.\n\n"
           "Output: a table per stratum (each register's distinct count, the "
           "distinct count after linkage, the estimate, its 95% interval, the "
-          "model), or with --json one object {\"total\": E, \"strata\": "
-          "{...}}. Results are the same on every run (fixed seeds).",
+          "model), then the answer in words (the table's total row); sums "
+          "of strata and the total over redraws follow as checks. With "
+          "--json one object {\"total\": E, \"strata\": {...}}. Results are "
+          "the same on every run (fixed seeds).",
       .flags = {{.name = "by",
                  .value_name = "FIELD",
                  .help = "stratify by a column of entity_info.csv "
@@ -204,6 +208,13 @@ int RunHistories(const std::string& path, bool json) {
             << " observed\n\n";
   PrintTableHeader(estimate->sources);
   PrintTableRow("total", *estimate, estimate->ci_low, estimate->ci_high);
+  std::cout << "\nthe answer: "
+            << (estimate->estimated ? Whole(estimate->n_hat)
+                                    : std::string("none"))
+            << " in all (seen or not), 95% interval "
+            << Interval(estimate->ci_low, estimate->ci_high)
+            << " (the total row); every model below is a candidate, not the "
+               "answer\n";
   std::cout << "\nmodels:\n";
   for (const ModelResult& m : estimate->models) {
     std::cout << absl::StrFormat(
@@ -296,22 +307,39 @@ int RunDir(const std::string& dir, const std::optional<std::string>& by,
   for (const StratumReport& s : report->strata) {
     PrintTableRow(s.label, s.estimate, s.ci_low, s.ci_high);
   }
+  // The answer first, in words: the table's "total" row. Every other total
+  // below is a check on it, and says how it was computed.
+  const Estimate& total = report->total.estimate;
+  std::cout << "\nthe answer: "
+            << (total.estimated ? Whole(total.n_hat) : std::string("none"))
+            << " people in all (seen or not), 95% interval "
+            << Interval(report->total.ci_low, report->total.ci_high) << "\n"
+            << "  = the table's total row: " << total.model
+            << (report->total.linkage.has_value()
+                    ? "; estimated on the given links, interval widened by "
+                      "the linkage term"
+                    : "")
+            << "\n";
+  if (report->stratified.has_value() || report->total.linkage.has_value()) {
+    std::cout << "checks, not the answer:\n";
+  }
   if (report->stratified.has_value()) {
     const StratifiedTotal& st = *report->stratified;
     std::cout << absl::StrFormat(
-        "sum of strata by %s: %s %s (%s)\n", *by, Whole(st.n_hat),
-        Interval(st.ci_low, st.ci_high), st.method);
+        "  strata by %s, summed: %s %s (%s; no linkage term)\n", *by,
+        Whole(st.n_hat), Interval(st.ci_low, st.ci_high), st.method);
   }
   if (report->total.linkage.has_value()) {
     const RubinSummary& l = *report->total.linkage;
-    std::cout << "\nintervals include linkage error: " << l.redraws
+    std::cout << "  over " << l.redraws
               << " joint redraws of the clustering from the pairs' match "
-                 "probabilities (total over redraws "
+                 "probabilities: "
               << Whole(l.n_hat) << " " << Interval(l.ci_low, l.ci_high)
-              << "; on the given links alone "
-              << Interval(report->total.estimate.ci_low,
-                          report->total.estimate.ci_high)
-              << ")\n";
+              << " (Rubin's rules on log N over the redraws' estimates); the "
+                 "answer instead keeps the estimate on the given links, "
+              << Interval(total.ci_low, total.ci_high)
+              << ", and widens its interval by the redraws' spread around "
+                 "it\n";
   }
   for (const std::string& note : report->notes) std::cout << "\nnote: " << note << "\n";
   if (!report->sensitivity.empty()) {

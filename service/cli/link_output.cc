@@ -1,5 +1,7 @@
 #include "service/cli/link_output.h"
 
+#include <cmath>
+
 #include <fstream>
 #include <string>
 
@@ -38,6 +40,12 @@ nlohmann::json ModelJson(const LinkResult& result) {
                                          ? 0.0
                                          : comparison.u_random[i]},
                         {"weight", comparison.Weight(l)}});
+      // Pairs that agree on the group comparison (nationality) are
+      // weighed against u among random pairs of one group.
+      if (!comparison.u_same_group.empty()) {
+        levels.back()["u_same_group"] = comparison.u_same_group[i];
+        levels.back()["weight_same_group"] = comparison.Weight(l, true);
+      }
     }
     levels.push_back(
         {{"level", "missing"}, {"m", nullptr}, {"u", nullptr}, {"weight", 0.0}});
@@ -57,12 +65,35 @@ nlohmann::json ModelJson(const LinkResult& result) {
                         {"converged", session.em.converged},
                         {"trained", trained}});
   }
+  // Per pair of sources (each once), the prior adjustment and the prior
+  // chance that two of its records drawn at random match.
+  nlohmann::json source_pairs = nlohmann::json::array();
+  if (!result.source_pair_prior.empty()) {
+    const std::vector<std::string>& names = result.prepared->source_names;
+    const double base =
+        std::log2(result.model.lambda / (1.0 - result.model.lambda));
+    for (size_t x = 0; x < names.size(); ++x) {
+      for (size_t y = x; y < names.size(); ++y) {
+        const double shift = result.source_pair_prior[x * names.size() + y];
+        source_pairs.push_back(
+            {{"sources", {names[x], names[y]}},
+             {"prior_adjustment", shift},
+             {"lambda", 1.0 / (1.0 + std::exp2(-(base + shift)))}});
+      }
+    }
+  }
+  const int group = result.model.group_comparison;
   return {{"lambda", result.model.lambda},
+          {"group_comparison",
+           group >= 0 ? nlohmann::json(result.model.comparisons[static_cast<size_t>(
+                                           group)].name)
+                      : nlohmann::json(nullptr)},
           {"random_pair_match_probability", result.random_pair_lambda},
           {"threshold", result.threshold},
           {"threshold_probability",
            result.model.MatchProbability(result.threshold)},
           {"comparisons", comparisons},
+          {"source_pair_priors", source_pairs},
           {"training", training}};
 }
 

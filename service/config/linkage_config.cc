@@ -182,6 +182,23 @@ absl::StatusOr<LoadedConfig> ConvertLinkageConfig(
     }
     if (comparison.max_edits() != 0) spec.max_edits = comparison.max_edits();
     spec.term_frequency_adjust = comparison.term_frequency_adjust();
+    switch (comparison.date_scope()) {
+      case v1::DATE_SCOPE_COMPLETE:
+        spec.date_scope = DateScope::kComplete;
+        break;
+      case v1::DATE_SCOPE_PARTIAL:
+        // Named apart from the same field's complete-date comparison.
+        spec.date_scope = DateScope::kPartial;
+        spec.name += "_partial";
+        break;
+      default:
+        break;
+    }
+    if (spec.date_scope != DateScope::kAll &&
+        spec.kind != ComparatorKind::kDate) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".date_scope: only a COMPARATOR_DATE comparison has one"));
+    }
     config.comparisons.push_back(std::move(spec));
   }
 
@@ -258,6 +275,9 @@ absl::StatusOr<LoadedConfig> ConvertLinkageConfig(
   }
   if (proto.has_guard_sex_and_birth_date()) {
     config.guard_sex_and_birth_date = proto.guard_sex_and_birth_date();
+  }
+  if (proto.has_source_pair_priors()) {
+    config.source_pair_priors = proto.source_pair_priors();
   }
   config.duplicate_free_sources.assign(proto.duplicate_free_sources().begin(),
                                        proto.duplicate_free_sources().end());

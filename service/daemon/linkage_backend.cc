@@ -3,8 +3,10 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/daemon/log.h"
 
 namespace reckon::service {
 namespace {
@@ -52,6 +54,43 @@ class UnavailableLinkage final : public LinkageBackend {
 };
 
 }  // namespace
+
+std::vector<Record> StoredRecords(store::BatchToCommit batch,
+                                  const store::CommitResult& result) {
+  std::vector<Record> stored;
+  if (result.duplicate) return stored;
+  absl::flat_hash_set<int64_t> not_stored;
+  for (const store::RecordRejection& rejection : result.rejections) {
+    not_stored.insert(rejection.index);
+  }
+  stored.reserve(batch.records.size());
+  for (store::IndexedRecord& item : batch.records) {
+    if (!not_stored.contains(item.index)) {
+      stored.push_back(std::move(item.record));
+    }
+  }
+  return stored;
+}
+
+void ResolveStored(LinkageBackend& backend, store::BatchToCommit batch,
+                   const store::CommitResult& result, const ExecOptions& exec) {
+  if (result.duplicate || result.accepted == 0) return;
+  if (absl::Status status =
+          backend.OnRecordsStored(StoredRecords(std::move(batch), result), exec);
+      !status.ok()) {
+    Log(LogLevel::kError, "resolve_after_commit_failed",
+        {{"sequence", result.sequence},
+         {"code", absl::StatusCodeToString(status.code())}});
+  }
+}
+
+absl::StatusOr<store::CommitResult> LinkageBackend::CommitAndResolve(
+    store::SqliteStore& store, store::BatchToCommit batch,
+    const ExecOptions& exec) {
+  absl::StatusOr<store::CommitResult> result = store.CommitBatch(batch);
+  if (result.ok()) ResolveStored(*this, std::move(batch), *result, exec);
+  return result;
+}
 
 std::unique_ptr<LinkageBackend> NewUnavailableLinkage() {
   return std::make_unique<UnavailableLinkage>();

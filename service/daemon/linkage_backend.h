@@ -14,10 +14,10 @@
 //   over several new ones) is logged in the store.
 // - Until the first relink there is no model: Resolve, GetEntity, Explain
 //   and Estimate answer kFailedPrecondition, and stored records wait for it.
-//   Once there is one, each committed batch is resolved at once
-//   (Resolver::Add): its records join entities they link to or start new
+//   Once there is one, each batch is resolved as it is committed
+//   (CommitAndResolve): its records join entities they link to or start new
 //   ones until the next relink re-clusters everything, and their entity ids
-//   are stored.
+//   are stored in the batch's own transaction.
 // - At start (Load), a store that has been relinked before is relinked in
 //   the background so that the index comes back, ids kept stable.
 //
@@ -55,9 +55,20 @@ class LinkageBackend {
   // Loads what the store already holds; called once before serving.
   virtual absl::Status Load(store::SqliteStore& store) = 0;
 
+  // Commits `batch` to `store` and resolves its records. This default
+  // commits, then calls OnRecordsStored with the records stored; a backend
+  // with an index resolves before the commit instead, so that the entity
+  // assignments go in the batch's own transaction. Fails only as
+  // SqliteStore::CommitBatch does, the batch then not committed; a
+  // resolution failure is logged, never returned: the records are durable
+  // and the next relink covers them.
+  virtual absl::StatusOr<store::CommitResult> CommitAndResolve(
+      store::SqliteStore& store, store::BatchToCommit batch,
+      const ExecOptions& exec);
+
   // Called after a batch commits with the records it stored, so that they
-  // are resolved at once. A failure is logged, never returned to the
-  // submitter: the records are durable and the next relink covers them.
+  // are resolved at once. A failure is logged by CommitAndResolve, never
+  // returned to the submitter.
   virtual absl::Status OnRecordsStored(const std::vector<Record>& records,
                                        const ExecOptions& exec) = 0;
 
@@ -88,6 +99,15 @@ class LinkageBackend {
   virtual int64_t entity_count() const = 0;
   virtual int64_t last_relink_unix() const = 0;
 };
+
+// The records of `batch` that `result` (its commit) says were stored.
+std::vector<Record> StoredRecords(store::BatchToCommit batch,
+                                  const store::CommitResult& result);
+
+// Calls `backend.OnRecordsStored` for the records `result` stored (none
+// for a duplicate), logging a failure.
+void ResolveStored(LinkageBackend& backend, store::BatchToCommit batch,
+                   const store::CommitResult& result, const ExecOptions& exec);
 
 // The backend of a build without the matching core (see the file comment).
 std::unique_ptr<LinkageBackend> NewUnavailableLinkage();

@@ -155,8 +155,9 @@ absl::Status IngestServiceImpl::Ingest(const std::string& agency,
   RECKON_RETURN_IF_ERROR(CheckContinue(exec, "SubmitBatch"));
 
   const absl::Time start = absl::Now();
-  RECKON_ASSIGN_OR_RETURN(store::CommitResult result,
-                          deps_.store->CommitBatch(batch));
+  RECKON_ASSIGN_OR_RETURN(
+      store::CommitResult result,
+      deps_.linkage->CommitAndResolve(*deps_.store, std::move(batch), exec));
   FillResponse(batch_id, result, response);
   deps_.metrics->BatchOutcome(result.duplicate ? "duplicate" : "committed");
   if (!result.duplicate) {
@@ -170,26 +171,8 @@ absl::Status IngestServiceImpl::Ingest(const std::string& agency,
        {"duplicate", result.duplicate},
        {"accepted", result.accepted},
        {"rejected", result.rejected},
+       // With resolution (CommitAndResolve).
        {"commit_ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
-  if (!result.duplicate && result.accepted > 0) {
-    std::vector<Record> stored;
-    stored.reserve(batch.records.size());
-    absl::flat_hash_set<int64_t> not_stored;
-    for (const store::RecordRejection& rejection : result.rejections) {
-      not_stored.insert(rejection.index);
-    }
-    for (store::IndexedRecord& item : batch.records) {
-      if (!not_stored.contains(item.index)) {
-        stored.push_back(std::move(item.record));
-      }
-    }
-    if (absl::Status status = deps_.linkage->OnRecordsStored(stored, exec);
-        !status.ok()) {
-      Log(LogLevel::kError, "resolve_after_commit_failed",
-          {{"sequence", result.sequence},
-           {"code", absl::StatusCodeToString(status.code())}});
-    }
-  }
   return absl::OkStatus();
 }
 

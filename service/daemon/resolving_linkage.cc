@@ -3,10 +3,15 @@
 //
 // Locks, always taken in this order:
 //   persist_mu_  serializes what writes entity assignments to the store (a
-//                batch's resolution, a relink's save), so that a relink's
-//                "replace every assignment" never overwrites a newer batch.
-//                It also guards the entity id sequence (next_entity_),
-//                whose reservations in the store so happen outside mu_.
+//                batch's resolution and commit, a relink's save), so that a
+//                relink's "replace every assignment" never overwrites a
+//                newer batch, and a batch's assignments, named before its
+//                commit, are those the index then takes. It also guards the
+//                entity id sequence (next_entity_), whose reservations in
+//                the store so happen outside mu_. It is held across a
+//                batch's store transaction (with no index lock), so batches
+//                score and commit one at a time; their preparation runs
+//                beside that.
 //   mu_          reader/writer lock over the serving index: Resolve and the
 //                other reads share it, and so does the slow half of adding
 //                a batch (Resolver::ScoreBatch, which only reads); indexing
@@ -147,17 +152,121 @@ class ResolvingLinkage final : public LinkageBackend {
     return absl::OkStatus();
   }
 
+  // Resolves the batch before its commit so that its assignments go in its
+  // own transaction (one fsync, and a crash leaves records and assignments
+  // together): prepare with no lock; under persist_mu_, score under the
+  // shared lock and name the entities (new ones by the ids the commit will
+  // hand out, persist_mu_ keeping anyone else from taking ids or changing
+  // the index); commit to the store with no index lock; index the batch
+  // under the exclusive lock. When the batch cannot be resolved first (no
+  // index yet, a failure, a record id already stored) it is committed
+  // alone and resolved after, as OnRecordsStored.
+  absl::StatusOr<store::CommitResult> CommitAndResolve(
+      store::SqliteStore& store, store::BatchToCommit batch,
+      const ExecOptions& exec) override {
+    const absl::Time start = absl::Now();
+    std::vector<Record> records;
+    records.reserve(batch.records.size());
+    for (const store::IndexedRecord& item : batch.records) {
+      records.push_back(item.record);
+    }
+    const std::shared_ptr<Index> prepared_for = CurrentIndex();
+    std::optional<PendingBatch> pending;
+    absl::Status resolved;
+    if (prepared_for != nullptr && !records.empty()) {
+      absl::StatusOr<PendingBatch> prepared =
+          prepared_for->resolver->PrepareBatch(records, exec);
+      if (prepared.ok()) {
+        pending = *std::move(prepared);
+      } else {
+        resolved = prepared.status();
+      }
+    }
+    const absl::Time prepared_at = absl::Now();
+    absl::ReleasableMutexLock persist(&persist_mu_);
+    const absl::Time locked_at = absl::Now();
+    const Index* scored_against = nullptr;
+    std::vector<Record> fresh;
+    int64_t joining = 0;
+    int64_t starting = 0;
+    if (resolved.ok() && pending.has_value()) {
+      absl::ReaderMutexLock lock(&mu_);
+      if (index_ != nullptr) {
+        resolved = ScoreAndNameLocked(prepared_for, records, exec, &*pending,
+                                      &fresh, &joining, &starting, &batch);
+        if (resolved.ok()) scored_against = index_.get();
+      }
+    }
+    if (scored_against == nullptr) {
+      batch.assignments.clear();
+      if (!resolved.ok()) {
+        Log(LogLevel::kError, "resolve_before_commit_failed",
+            {{"code", absl::StatusCodeToString(resolved.code())}});
+      }
+    }
+    const absl::Time scored_at = absl::Now();
+    RECKON_ASSIGN_OR_RETURN(store::CommitResult result,
+                            store.CommitBatch(batch));
+    const absl::Time saved_at = absl::Now();
+    if (result.duplicate || result.accepted == 0) return result;
+    if (!result.assignments_stored) {
+      persist.Release();
+      ResolveStored(*this, std::move(batch), result, exec);
+      return result;
+    }
+    // Index the batch: appends only.
+    absl::Status indexed = [&]() -> absl::Status {
+      absl::WriterMutexLock lock(&mu_);
+      if (capturing_) {
+        pending_.insert(pending_.end(), records.begin(), records.end());
+      }
+      if (index_.get() != scored_against) {
+        return absl::InternalError(
+            "resolve: the index changed while a batch was committed");
+      }
+      RECKON_ASSIGN_OR_RETURN(AddReport report,
+                              index_->resolver->CommitBatch(std::move(*pending)));
+      std::vector<store::EntityAssignment> named;
+      RECKON_RETURN_IF_ERROR(
+          RecordAddedLocked(*index_, fresh, report, &named));
+      for (size_t i = 0; i < named.size(); ++i) {
+        if (named[i].entity_id != batch.assignments[i].entity_id) {
+          return absl::InternalError(
+              "resolve: an entity was named otherwise than stored");
+        }
+      }
+      return absl::OkStatus();
+    }();
+    if (!indexed.ok()) {
+      Log(LogLevel::kError, "index_after_commit_failed",
+          {{"sequence", result.sequence},
+           {"code", absl::StatusCodeToString(indexed.code())}});
+      return result;
+    }
+    // Counts only: no personal data in logs.
+    const auto added = static_cast<int64_t>(fresh.size());
+    const int64_t started = starting;
+    Log(LogLevel::kInfo, "batch_resolved",
+        {{"records", added},
+         {"joined_existing_entities", joining},
+         {"new_entities", started},
+         {"joined_new_entities", added - joining - started},
+         {"prepare_ms", absl::ToDoubleMilliseconds(prepared_at - start)},
+         {"wait_ms", absl::ToDoubleMilliseconds(locked_at - prepared_at)},
+         {"score_ms", absl::ToDoubleMilliseconds(scored_at - locked_at)},
+         // The batch's transaction: records and assignments, one fsync.
+         {"save_ms", absl::ToDoubleMilliseconds(saved_at - scored_at)},
+         {"commit_ms", absl::ToDoubleMilliseconds(absl::Now() - saved_at)}});
+    return result;
+  }
+
   absl::Status OnRecordsStored(const std::vector<Record>& records,
                                 const ExecOptions& exec) override {
     const absl::Time start = absl::Now();
     // 1. Prepare (normalize, key) with no lock held: PrepareBatch reads only
     // what the resolver fixed at its creation, and the shared_ptr keeps it
     // alive through a relink's swap. Concurrent batches prepare in parallel.
-    std::shared_ptr<Index> prepared_for;
-    {
-      absl::ReaderMutexLock lock(&mu_);
-      prepared_for = index_;
-    }
+    const std::shared_ptr<Index> prepared_for = CurrentIndex();
     std::optional<PendingBatch> pending;
     if (prepared_for != nullptr) {
       RECKON_ASSIGN_OR_RETURN(
@@ -327,6 +436,7 @@ class ResolvingLinkage final : public LinkageBackend {
       FieldToProto(field, response.add_fields());
     }
     response.set_total_weight(explanation.weight);
+    response.set_source_pair_prior(explanation.source_pair_prior);
     response.set_threshold(explanation.threshold);
     response.set_match_probability(explanation.probability);
     response.set_linked(a != b && explanation.weight >= explanation.threshold);
@@ -494,6 +604,47 @@ class ResolvingLinkage final : public LinkageBackend {
           static_cast<uint32_t>(index.entity_ids.size() - 1);
       index.members.emplace_back();
     }
+    return absl::OkStatus();
+  }
+
+  // For CommitAndResolve, under persist_mu_ and the shared lock: scores
+  // `pending` (prepared from `records` against `prepared_for`; prepared
+  // again when a relink swapped the index in or it has some records) and
+  // fills `batch`'s assignments: joined entities by their ids, new ones by
+  // the ids NameNewEntitiesLocked will hand out next, reserved now.
+  absl::Status ScoreAndNameLocked(
+      const std::shared_ptr<Index>& prepared_for,
+      const std::vector<Record>& records, const ExecOptions& exec,
+      PendingBatch* pending, std::vector<Record>* fresh, int64_t* joining,
+      int64_t* starting_out, store::BatchToCommit* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_)
+          ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    const Index& index = *index_;
+    *fresh = FreshLocked(index, records);
+    if (index_ != prepared_for || fresh->size() != records.size()) {
+      RECKON_ASSIGN_OR_RETURN(*pending,
+                              index.resolver->PrepareBatch(*fresh, exec));
+    }
+    RECKON_RETURN_IF_ERROR(index.resolver->ScoreBatch(pending, exec));
+    *joining = static_cast<int64_t>(pending->joining());
+    int64_t starting = 0;
+    batch->assignments.clear();
+    batch->assignments.reserve(fresh->size());
+    for (size_t i = 0; i < fresh->size(); ++i) {
+      std::string id;
+      if (pending->joins(i) >= 0) {
+        id = index.entity_ids[static_cast<size_t>(pending->joins(i))];
+      } else if (pending->group(i) == i) {
+        id = EntityIdOf(next_entity_ + starting++);
+      } else {
+        id = batch->assignments[pending->group(i)].entity_id;
+      }
+      batch->assignments.push_back(
+          {(*fresh)[i].source, (*fresh)[i].source_record_id, std::move(id)});
+    }
+    RECKON_RETURN_IF_ERROR(ReserveIds(starting));
+    batch->next_entity = next_entity_ + starting;
+    *starting_out = starting;
     return absl::OkStatus();
   }
 
@@ -835,6 +986,12 @@ class ResolvingLinkage final : public LinkageBackend {
   uint64_t queued_tickets_ ABSL_GUARDED_BY(queue_mu_) = 0;
   mutable absl::Mutex mu_;
   std::shared_ptr<Index> index_ ABSL_GUARDED_BY(mu_);
+  // The index as it is now; the shared_ptr keeps it alive through a
+  // relink's swap.
+  std::shared_ptr<Index> CurrentIndex() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::ReaderMutexLock lock(&mu_);
+    return index_;
+  }
   bool capturing_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<Record> pending_ ABSL_GUARDED_BY(mu_);
   int64_t next_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;

@@ -329,6 +329,36 @@ absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
   return std::optional<CommitResult>(std::move(result));
 }
 
+namespace {
+
+absl::Status InsertAssignments(sqlite3* db,
+                               const std::vector<EntityAssignment>& rows) {
+  RECKON_ASSIGN_OR_RETURN(
+      Statement insert,
+      Statement::Prepare(db,
+                         "INSERT OR REPLACE INTO entity_assignments (source, "
+                         "source_record_id, entity_id) VALUES (?1, ?2, ?3)"));
+  for (const EntityAssignment& row : rows) {
+    insert.BindText(1, row.source);
+    insert.BindText(2, row.source_record_id);
+    insert.BindText(3, row.entity_id);
+    RECKON_RETURN_IF_ERROR(insert.Step("insert assignment").status());
+    insert.Reset();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RaiseSequence(sqlite3* db, int64_t next_entity) {
+  RECKON_ASSIGN_OR_RETURN(
+      Statement raise,
+      Statement::Prepare(db,
+                         "UPDATE entity_id_sequence SET next = MAX(next, ?1)"));
+  raise.BindInt(1, next_entity);
+  return raise.Step("raise entity sequence").status();
+}
+
+}  // namespace
+
 absl::StatusOr<CommitResult> SqliteStore::CommitBatch(
     const BatchToCommit& batch) {
   for (const IndexedRecord& item : batch.records) {
@@ -430,6 +460,14 @@ absl::StatusOr<CommitResult> SqliteStore::CommitLocked(
     insert_rejection.BindText(5, rejection.message);
     RECKON_RETURN_IF_ERROR(insert_rejection.Step("insert rejection").status());
     insert_rejection.Reset();
+  }
+  // The batch's assignments go in its own transaction only when every
+  // record is stored: they were resolved assuming so.
+  if (!batch.assignments.empty() &&
+      rejections.size() == batch.rejections.size()) {
+    RECKON_RETURN_IF_ERROR(InsertAssignments(writer_, batch.assignments));
+    RECKON_RETURN_IF_ERROR(RaiseSequence(writer_, batch.next_entity));
+    result.assignments_stored = true;
   }
   result.rejected = static_cast<int64_t>(rejections.size());
   result.rejections = std::move(rejections);
@@ -575,36 +613,6 @@ absl::StatusOr<std::vector<Record>> SqliteStore::GetRecords(
   Exec(reader_, "COMMIT", "end read").IgnoreError();
   return result;
 }
-
-namespace {
-
-absl::Status InsertAssignments(sqlite3* db,
-                               const std::vector<EntityAssignment>& rows) {
-  RECKON_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db,
-                         "INSERT OR REPLACE INTO entity_assignments (source, "
-                         "source_record_id, entity_id) VALUES (?1, ?2, ?3)"));
-  for (const EntityAssignment& row : rows) {
-    insert.BindText(1, row.source);
-    insert.BindText(2, row.source_record_id);
-    insert.BindText(3, row.entity_id);
-    RECKON_RETURN_IF_ERROR(insert.Step("insert assignment").status());
-    insert.Reset();
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RaiseSequence(sqlite3* db, int64_t next_entity) {
-  RECKON_ASSIGN_OR_RETURN(
-      Statement raise,
-      Statement::Prepare(db,
-                         "UPDATE entity_id_sequence SET next = MAX(next, ?1)"));
-  raise.BindInt(1, next_entity);
-  return raise.Step("raise entity sequence").status();
-}
-
-}  // namespace
 
 absl::StatusOr<int64_t> SqliteStore::SaveRelink(
     const RelinkRow& relink, const std::vector<EntityAssignment>& assignments,

@@ -70,6 +70,15 @@ struct IndexedRecord {
   Record record;
 };
 
+// Resolution state (schema version 3): which entity each stored record
+// belongs to, the relinks that decided it, and the merges and splits each
+// relink made relative to the entities before it.
+struct EntityAssignment {
+  std::string source;
+  std::string source_record_id;
+  std::string entity_id;
+};
+
 struct BatchToCommit {
   BatchKey key;
   // The records to store. REQUIRES: each record's source equals key.source
@@ -78,6 +87,15 @@ struct BatchToCommit {
   // Records the caller already rejected (unparseable values); kept with the
   // batch and returned in its result.
   std::vector<RecordRejection> rejections;
+  // Entity assignments of the batch's records, resolved before the commit:
+  // stored in the batch's own transaction (so that a crash leaves the
+  // records and their assignments, or neither) when every record of the
+  // batch is stored; otherwise (a record id already stored, a duplicate
+  // batch) none is. With them the entity sequence is raised to
+  // `next_entity` (see SaveAssignments). REQUIRES: they name records of
+  // this batch.
+  std::vector<EntityAssignment> assignments;
+  int64_t next_entity = 0;
 };
 
 struct CommitResult {
@@ -90,6 +108,8 @@ struct CommitResult {
   int64_t rejected = 0;
   // Sorted by index.
   std::vector<RecordRejection> rejections;
+  // Whether BatchToCommit::assignments were stored with the records.
+  bool assignments_stored = false;
 };
 
 struct SourceStats {
@@ -115,15 +135,6 @@ struct StoredBatch {
   // The stored records in batch order.
   std::vector<IndexedRecord> records;
   std::vector<RecordRejection> rejections;
-};
-
-// Resolution state (schema version 3): which entity each stored record
-// belongs to, the relinks that decided it, and the merges and splits each
-// relink made relative to the entities before it.
-struct EntityAssignment {
-  std::string source;
-  std::string source_record_id;
-  std::string entity_id;
 };
 
 struct EntityChange {

@@ -291,7 +291,7 @@ TEST_F(AuditServerTest, ExportHoldsEveryStoredRecordAsGetEntityGroupsThem) {
   EXPECT_EQ(exported.header.pairs(),
             static_cast<int64_t>(exported.pairs.size()));
   EXPECT_GT(exported.pairs.size(), 50u);
-  EXPECT_EQ(exported.header.model().comparisons_size(), 7);
+  EXPECT_EQ(exported.header.model().comparisons_size(), 8);
   {
     auto ingest = v1::IngestService::NewStub(daemon_->Channel());
     grpc::ClientContext context;
@@ -426,7 +426,9 @@ TEST_F(AuditServerTest, ExplainGivesTheExportedPairWeights) {
       sum += field["weight"].get<double>();
       EXPECT_TRUE(field["given_a"].is_null());
     }
-    EXPECT_NEAR(sum, pair.weight(), 1e-6);
+    // The fields and the prior of the two records' sources.
+    EXPECT_NEAR(sum + json["source_pair_prior"]["weight"].get<double>(),
+                pair.weight(), 1e-6);
     EXPECT_NEAR(json["fields"].back()["running_total"].get<double>(), sum,
                 1e-9);
   }

@@ -220,8 +220,11 @@ TEST_F(ResolutionTest, RelinkResolveExplainEstimateAndStableIds) {
       for (const v1::FieldReason& field : response.fields()) {
         sum += field.weight();
       }
-      EXPECT_NEAR(sum, response.total_weight(), 1e-6);
-      EXPECT_EQ(response.fields_size(), 7);  // the default comparisons
+      EXPECT_NEAR(sum + response.source_pair_prior(), response.total_weight(),
+                  1e-6);
+      // The sources differ: their pair has its own prior.
+      EXPECT_NE(response.source_pair_prior(), 0.0);
+      EXPECT_EQ(response.fields_size(), 8);  // the default comparisons
       v1::Entity ea, eb;
       ASSERT_TRUE(GetEntity(*clients, all_[a], &ea).ok());
       ASSERT_TRUE(GetEntity(*clients, all_[b], &eb).ok());

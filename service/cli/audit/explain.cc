@@ -56,6 +56,11 @@ ExplainReport BuildExplainReport(const Linker& linker, const LinkResult& result,
   // terms in the same order gives the same double.
   double level_sum = 0.0;
   double running = 0.0;
+  std::vector<uint8_t> levels;
+  for (const FieldExplanation& field : explanation.fields) {
+    levels.push_back(static_cast<uint8_t>(field.level));
+  }
+  const bool same_group = result.model.SameGroup(levels);
   for (size_t c = 0; c < explanation.fields.size(); ++c) {
     const FieldExplanation& field = explanation.fields[c];
     ExplainField out;
@@ -70,7 +75,7 @@ ExplainReport BuildExplainReport(const Linker& linker, const LinkResult& result,
     out.tf_adjustment = field.tf_adjustment;
     running += field.weight;
     out.running_total = running;
-    level_sum += result.model.comparisons[c].Weight(field.level);
+    level_sum += result.model.comparisons[c].Weight(field.level, same_group);
     report.fields.push_back(std::move(out));
   }
   double total = level_sum;
@@ -79,6 +84,10 @@ ExplainReport BuildExplainReport(const Linker& linker, const LinkResult& result,
       total += field.tf_adjustment;
     }
   }
+  // Then the sources' prior, last as in the linker.
+  report.source_pair_prior = explanation.source_pair_prior;
+  report.source_pair = absl::StrCat(records[a].source, "/", records[b].source);
+  if (explanation.source_pair_prior != 0.0) total += explanation.source_pair_prior;
   report.weight = total;
   report.probability = result.model.MatchProbability(total);
 
@@ -141,10 +150,14 @@ ExplainReport ExplainReportFromServer(const std::string& left,
                                       const std::vector<ExplainField>& fields,
                                       double weight, double probability,
                                       double threshold,
-                                      const std::vector<std::string>& keys) {
+                                      const std::vector<std::string>& keys,
+                                      double source_pair_prior) {
   ExplainReport report;
   report.label_a = left;
   report.label_b = right;
+  report.source_pair_prior = source_pair_prior;
+  report.source_pair = absl::StrCat(left.substr(0, left.find(':')), "/",
+                                    right.substr(0, right.find(':')));
   report.fields = fields;
   report.given_known = false;
   double running = 0.0;
@@ -240,8 +253,23 @@ std::string FormatExplainText(const ExplainReport& report,
                       "\n  B compared as ", Quoted(field.compared_b), "\n");
     }
   }
-  absl::StrAppend(&text, "\n", Waterfall(report.fields, report.weight,
-                                         report.threshold),
+  std::vector<ExplainField> rows = report.fields;
+  if (report.source_pair_prior != 0.0) {
+    absl::StrAppend(
+        &text, "source pair ", report.source_pair,
+        absl::StrFormat(": weight %+.3f (log2 of how much likelier a random "
+                        "pair of these two sources is to match than a random "
+                        "pair of any two records)\n",
+                        report.source_pair_prior));
+    ExplainField prior;
+    prior.comparison = "source_pair_prior";
+    prior.level_name = report.source_pair;
+    prior.weight = report.source_pair_prior;
+    prior.running_total =
+        (rows.empty() ? 0.0 : rows.back().running_total) + prior.weight;
+    rows.push_back(std::move(prior));
+  }
+  absl::StrAppend(&text, "\n", Waterfall(rows, report.weight, report.threshold),
                   "\n");
   const bool link = report.weight >= report.threshold;
   absl::StrAppend(
@@ -370,6 +398,9 @@ nlohmann::json ExplainJson(const ExplainReport& report, const DirPairInfo& dir) 
   nlohmann::json out = {{"a", report.label_a},
           {"b", report.label_b},
           {"fields", fields},
+          {"source_pair_prior",
+           {{"sources", report.source_pair},
+            {"weight", report.source_pair_prior}}},
           {"weight", report.weight},
           {"weight_text", FormatWeight(report.weight)},
           {"probability", report.probability},

@@ -56,6 +56,11 @@ struct ExplainReport {
   // False when the fields' given values are not known (reckond's Explain
   // sends the compared forms only).
   bool given_known = true;
+  // The prior of a match between the two records' sources against the
+  // global one (LinkResult::source_pair_prior), part of `weight`; and the
+  // two sources' names ("interior/statistics").
+  double source_pair_prior = 0.0;
+  std::string source_pair;
   // Summed as the linker sums it; see the file comment.
   double weight = 0.0;
   double probability = 0.0;
@@ -101,7 +106,8 @@ ExplainReport ExplainReportFromServer(const std::string& left,
                                       const std::vector<ExplainField>& fields,
                                       double weight, double probability,
                                       double threshold,
-                                      const std::vector<std::string>& keys);
+                                      const std::vector<std::string>& keys,
+                                      double source_pair_prior);
 
 // The text output: field details, the waterfall, the verdict, the check
 // against pairs.csv and the blocking keys.

@@ -5,6 +5,7 @@
 // scripts, with memo hits and misses, and with several comparators of one
 // field but different thresholds side by side.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -198,9 +199,20 @@ uint8_t ReferenceLevel(const ComparisonSpec& spec, const ReferenceName* name,
   switch (spec.kind) {
     case ComparatorKind::kName:
       return name->Level(a, b);
-    case ComparatorKind::kDate:
-      return static_cast<uint8_t>(
-          CompareDates(prepared.birth_date[a], prepared.birth_date[b]));
+    case ComparatorKind::kDate: {
+      // The scope's levels are a subset of DateLevel in order; pairs
+      // outside the scope are missing for this comparison.
+      const PartialDate& x = prepared.birth_date[a];
+      const PartialDate& y = prepared.birth_date[b];
+      const std::vector<DateLevel> levels = DateScopeLevels(spec.date_scope);
+      if (!InDateScope(spec.date_scope, x, y)) {
+        return static_cast<uint8_t>(levels.size());
+      }
+      const auto found =
+          std::find(levels.begin(), levels.end(), CompareDates(x, y));
+      EXPECT_NE(found, levels.end()) << "a level outside its scope";
+      return static_cast<uint8_t>(found - levels.begin());
+    }
     case ComparatorKind::kPassport: {
       const PassportLevel level =
           ComparePassports(prepared.passport[a], prepared.passport[b]);
@@ -348,6 +360,20 @@ std::vector<int> ExpectSameLevels(
   return first_levels;
 }
 
+
+// A record of source "a" (even `index`) or "b" (odd) with the given name,
+// surname, full name and patronymic.
+Record NamedRecord(const std::array<const char*, 4>& name, size_t index) {
+  Record record;
+  record.source = index % 2 == 0 ? "a" : "b";
+  record.source_record_id = std::to_string(index);
+  record.Set(Field::kGivenName, name[0]);
+  record.Set(Field::kSurname, name[1]);
+  record.Set(Field::kFullName, name[2]);
+  record.Set(Field::kPatronymic, name[3]);
+  return record;
+}
+
 TEST(ComparisonsTest, DefaultComparatorsMatchTheReferenceAtMediumNoise) {
   const LinkerConfig config = DefaultLinkerConfig();
   const Prepared data = PrepareScenario(1500, NoiseLevel::kMedium,
@@ -370,13 +396,8 @@ TEST(ComparisonsTest, DefaultComparatorsMatchTheReferenceAtHighNoise) {
 // missing fields, swapped fields, split and joined tokens, several scripts,
 // patronymics, missing values.
 TEST(ComparisonsTest, HandWrittenNamesMatchTheReference) {
-  struct Names {
-    const char* given;
-    const char* surname;
-    const char* full;
-    const char* patronymic;
-  };
-  const std::vector<Names> names = {
+  // Given name, surname, full name, patronymic.
+  const std::vector<std::array<const char*, 4>> names = {
       {"Rashad", "Mammadov", "", ""},
       {"", "", "Rashad Vagif Mammadov", ""},
       {"Mammadov", "Rashad", "", ""},
@@ -399,15 +420,8 @@ TEST(ComparisonsTest, HandWrittenNamesMatchTheReference) {
       {"", "", "Hasanova Aysel Vaqif qizi", ""},
   };
   std::vector<Record> records;
-  for (size_t i = 0; i < names.size(); ++i) {
-    Record record;
-    record.source = i % 2 == 0 ? "a" : "b";
-    record.source_record_id = std::to_string(i);
-    record.Set(Field::kGivenName, names[i].given);
-    record.Set(Field::kSurname, names[i].surname);
-    record.Set(Field::kFullName, names[i].full);
-    record.Set(Field::kPatronymic, names[i].patronymic);
-    records.push_back(std::move(record));
+  for (const auto& name : names) {
+    records.push_back(NamedRecord(name, records.size()));
   }
   LinkerConfig config = DefaultLinkerConfig();
   ComparisonSpec full;
@@ -471,6 +485,317 @@ TEST(ComparisonsTest, OtherNameFieldsAndThresholdsMatchTheReference) {
   const Prepared data = PrepareScenario(1000, NoiseLevel::kHigh,
                                         Heterogeneity::kMild, 5, config);
   ExpectSameLevels(config, data, PairsToCheck(data));
+}
+
+// Cross-set comparison (ComparatorOverlay) and growth (Extend): checked
+// against comparators made over one joint set of all the records, which is
+// what the resolver's results must equal.
+
+// Appends every record of `from` to `to`, interning tokens by text as one
+// joint preparation would (the resolver grows its index this way).
+void AppendRecords(const PreparedRecords& from, PreparedRecords* to) {
+  std::vector<uint32_t> ids;
+  auto copy_names = [&](const NameColumn& source, size_t r, NameColumn* target) {
+    ids.clear();
+    for (uint32_t id : source.Tokens(r)) {
+      ids.push_back(to->tokens.Intern(from.tokens.text(id),
+                                      from.tokens.phonetic(id),
+                                      from.tokens.skeleton(id)));
+    }
+    target->Append(ids);
+  };
+  for (size_t r = 0; r < from.size; ++r) {
+    const std::string& source = from.source_names[from.source[r]];
+    auto it = std::find(to->source_names.begin(), to->source_names.end(), source);
+    if (it == to->source_names.end()) {
+      it = to->source_names.insert(to->source_names.end(), source);
+    }
+    to->source.push_back(static_cast<uint16_t>(it - to->source_names.begin()));
+    copy_names(from.given_name, r, &to->given_name);
+    copy_names(from.surname, r, &to->surname);
+    copy_names(from.patronymic, r, &to->patronymic);
+    copy_names(from.full_name, r, &to->full_name);
+    to->birth_date.push_back(from.birth_date[r]);
+    to->sex.push_back(from.sex[r]);
+    to->nationality.push_back(from.nationality[r]);
+    to->passport.push_back(from.passport[r]);
+    for (auto& [name, column] : to->strings) {
+      auto found = from.strings.find(name);
+      column.push_back(found == from.strings.end() ? "" : found->second[r]);
+    }
+    ++to->size;
+  }
+}
+
+struct SplitSets {
+  PreparedRecords joint;  // all records
+  PreparedRecords base;   // the first `split`
+  PreparedRecords small;  // the rest
+  PreparedRecords reversed;  // the rest in reverse order
+  std::vector<int64_t> person;
+  uint32_t split = 0;
+};
+
+SplitSets PrepareSplit(const std::vector<Record>& records,
+                       std::vector<int64_t> person, size_t split,
+                       const std::vector<std::string>& sources,
+                       const LinkerConfig& config) {
+  auto normalizer = NameNormalizer::Create();
+  EXPECT_TRUE(normalizer.ok()) << normalizer.status();
+  auto prepare = [&](size_t begin, size_t end) {
+    const std::vector<Record> part(
+        records.begin() + static_cast<std::ptrdiff_t>(begin),
+        records.begin() + static_cast<std::ptrdiff_t>(end));
+    absl::StatusOr<PreparedRecords> prepared =
+        PrepareRecords(part, sources, config, **normalizer, ExecOptions());
+    EXPECT_TRUE(prepared.ok()) << prepared.status();
+    return *std::move(prepared);
+  };
+  SplitSets sets;
+  sets.joint = prepare(0, records.size());
+  sets.base = prepare(0, split);
+  sets.small = prepare(split, records.size());
+  {
+    std::vector<Record> rest(records.begin() + static_cast<std::ptrdiff_t>(split),
+                             records.end());
+    std::reverse(rest.begin(), rest.end());
+    absl::StatusOr<PreparedRecords> prepared =
+        PrepareRecords(rest, sources, config, **normalizer, ExecOptions());
+    EXPECT_TRUE(prepared.ok()) << prepared.status();
+    sets.reversed = *std::move(prepared);
+  }
+  sets.person = std::move(person);
+  sets.split = static_cast<uint32_t>(split);
+  return sets;
+}
+
+SplitSets ScenarioSplit(int64_t people, NoiseLevel noise, uint64_t seed,
+                        const LinkerConfig& config) {
+  SynthOptions options;
+  options.people = people;
+  options.sources = 4;
+  options.noise = noise;
+  options.heterogeneity = Heterogeneity::kStrong;
+  options.seed = seed;
+  absl::StatusOr<Scenario> scenario = GenerateScenario(options);
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  std::vector<Record> records;
+  std::vector<int64_t> person;
+  for (const SynthRecord& record : scenario->records) {
+    records.push_back(record.record);
+    person.push_back(record.person);
+  }
+  // The last quarter is the overlay (the scenario's records are in source
+  // order, so the overlay holds other registers' records of base people).
+  return PrepareSplit(records, std::move(person), records.size() * 3 / 4,
+                      scenario->sources, config);
+}
+
+// Pairs (overlay record, other record) in joint numbering: every pair of
+// records of one person with one in the overlay, namesakes, random pairs;
+// each twice (the second time from the memo).
+std::vector<std::pair<uint32_t, uint32_t>> CrossPairs(const SplitSets& sets) {
+  const auto n = static_cast<uint32_t>(sets.joint.size);
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::map<int64_t, std::vector<uint32_t>> by_person;
+  std::map<uint32_t, std::vector<uint32_t>> by_surname;
+  for (uint32_t r = 0; r < n; ++r) {
+    if (!sets.person.empty()) by_person[sets.person[r]].push_back(r);
+    const auto surname = sets.joint.surname.Tokens(r);
+    if (!surname.empty()) by_surname[surname[0]].push_back(r);
+  }
+  auto add_groups = [&](const auto& groups) {
+    for (const auto& [key, members] : groups) {
+      for (uint32_t a : members) {
+        if (a < sets.split) continue;
+        for (size_t j = 0; j < members.size() && j < 30; ++j) {
+          if (members[j] != a) pairs.emplace_back(a, members[j]);
+        }
+      }
+    }
+  };
+  add_groups(by_person);
+  add_groups(by_surname);
+  uint64_t state = 777;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto a = sets.split + static_cast<uint32_t>((state >> 33) % (n - sets.split));
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto b = static_cast<uint32_t>((state >> 33) % n);
+    if (a != b) pairs.emplace_back(a, b);
+  }
+  const size_t once = pairs.size();
+  for (size_t i = 0; i < once; ++i) pairs.push_back(pairs[i]);
+  return pairs;
+}
+
+// Overlay levels, descriptions and term presence equal the joint set's, for
+// overlay records against base records and against each other. A second
+// overlay of the same records in reverse order (so that its own list ids
+// name other lists) is checked pair by pair beside the first: memoized
+// levels of one must never answer for the other. Returns how many checked
+// pairs reached each level of the first comparison.
+std::vector<int> ExpectOverlayMatchesJoint(const LinkerConfig& config,
+                                           const SplitSets& sets) {
+  auto joint = MakeComparators(config, sets.joint);
+  auto base = MakeComparators(config, sets.base);
+  EXPECT_TRUE(joint.ok() && base.ok());
+  const ComparatorOverlay overlay(*base, sets.small);
+  const ComparatorOverlay reversed(*base, sets.reversed);
+  const uint32_t split = sets.split;
+  const auto last = static_cast<uint32_t>(sets.joint.size - 1);  // reversed
+  std::vector<int> first_levels(8, 0);
+  int mismatches = 0;
+  for (const auto& [a, b] : CrossPairs(sets)) {
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      const uint8_t want = (*joint)[c]->Level(a, b);
+      const uint8_t got = b < split ? overlay.Level(c, a - split, b)
+                                    : overlay.LevelWithin(c, a - split, b - split);
+      const uint8_t got_reversed =
+          b < split ? reversed.Level(c, last - a, b)
+                    : reversed.LevelWithin(c, last - a, last - b);
+      if (c == 0) ++first_levels[got];
+      if (got_reversed != want && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of joint records " << a
+                      << " and " << b << ": reversed overlay level "
+                      << int{got_reversed} << ", joint " << int{want};
+      }
+      if (got != want && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of joint records " << a
+                      << " and " << b << ": overlay level " << int{got}
+                      << ", joint " << int{want} << " ("
+                      << (*joint)[c]->Describe(a) << " | "
+                      << (*joint)[c]->Describe(b) << ")";
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  for (uint32_t r = split; r < sets.joint.size; ++r) {
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      EXPECT_EQ(overlay.Describe(c, r - split), (*joint)[c]->Describe(r));
+      EXPECT_EQ(overlay.HasTerm(c, r - split), (*joint)[c]->TermId(r) >= 0)
+          << config.comparisons[c].name << " of joint record " << r;
+    }
+  }
+  return first_levels;
+}
+
+// Comparators made over the base and extended with the overlay's records
+// (appended to the base) give the joint levels for every kind of pair.
+void ExpectExtendedMatchesJoint(const LinkerConfig& config, SplitSets sets) {
+  auto joint = MakeComparators(config, sets.joint);
+  auto grown = MakeComparators(config, sets.base);
+  EXPECT_TRUE(joint.ok() && grown.ok());
+  AppendRecords(sets.small, &sets.base);
+  for (auto& comparator : *grown) comparator->Extend();
+  int mismatches = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs = CrossPairs(sets);
+  for (const auto& [a, b] : std::vector(pairs)) pairs.emplace_back(b, a);
+  for (const auto& [a, b] : pairs) {
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      const uint8_t want = (*joint)[c]->Level(a, b);
+      const uint8_t got = (*grown)[c]->Level(a, b);
+      if (got != want && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of records " << a
+                      << " and " << b << " after Extend: level " << int{got}
+                      << ", joint " << int{want};
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  for (uint32_t r = sets.split; r < sets.joint.size; ++r) {
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      EXPECT_EQ((*grown)[c]->Describe(r), (*joint)[c]->Describe(r));
+      // Appended records have no term id.
+      EXPECT_EQ((*grown)[c]->TermId(r), -1);
+    }
+  }
+}
+
+// The default comparisons plus full name, any name, a text comparison with
+// term frequencies and an exact one: every comparator kind.
+LinkerConfig EveryKindConfig() {
+  LinkerConfig config = DefaultLinkerConfig();
+  ComparisonSpec full;
+  full.name = "full_name";
+  full.field = FieldRef::Of(Field::kFullName);
+  full.kind = ComparatorKind::kName;
+  full.similarity_levels = {0.92, 0.80};
+  ComparisonSpec any = full;
+  any.name = "any_name";
+  any.field = FieldRef::AnyName();
+  ComparisonSpec nationality;
+  nationality.name = "nationality_text";
+  nationality.field = FieldRef::Of(Field::kNationality);
+  nationality.kind = ComparatorKind::kString;
+  nationality.term_frequency_adjust = true;
+  ComparisonSpec sex;
+  sex.name = "sex_exact";
+  sex.field = FieldRef::Of(Field::kSex);
+  sex.kind = ComparatorKind::kExact;
+  config.comparisons.push_back(full);
+  config.comparisons.push_back(any);
+  config.comparisons.push_back(nationality);
+  config.comparisons.push_back(sex);
+  return config;
+}
+
+TEST(ComparatorOverlayTest, MatchesOneJointSetAtMediumNoise) {
+  const LinkerConfig config = EveryKindConfig();
+  const SplitSets sets = ScenarioSplit(1200, NoiseLevel::kMedium, 31, config);
+  const std::vector<int> surname = ExpectOverlayMatchesJoint(config, sets);
+  for (int level = 0; level <= 3; ++level) {
+    EXPECT_GT(surname[static_cast<size_t>(level)], 0) << "level " << level;
+  }
+}
+
+TEST(ComparatorOverlayTest, MatchesOneJointSetAtHighNoise) {
+  const LinkerConfig config = EveryKindConfig();
+  ExpectOverlayMatchesJoint(config,
+                            ScenarioSplit(1200, NoiseLevel::kHigh, 2028, config));
+}
+
+TEST(ComparatorOverlayTest, ExtendedComparatorsMatchOneJointSet) {
+  const LinkerConfig config = EveryKindConfig();
+  ExpectExtendedMatchesJoint(config,
+                             ScenarioSplit(800, NoiseLevel::kHigh, 9, config));
+}
+
+// Hand-written names across the split: full names standing in, swapped
+// fields, scripts, tokens and lists only one side knows.
+TEST(ComparatorOverlayTest, HandWrittenNamesAcrossSets) {
+  const std::vector<std::array<const char*, 4>> names = {
+      {"Rashad", "Mammadov", "", ""},
+      {"", "", "Rashad Vagif Mammadov", ""},
+      {"Xiaoming", "Wang", "", ""},
+      {"Рашад", "Мамедов", "", ""},
+      {"Aysel", "Hasanova", "", "Vaqif qizi"},
+      {"", "Hasanova", "", ""},
+      {"", "", "", ""},
+      {"Jose Maria", "Garcia Lopez", "", ""},
+      // The overlay from here.
+      {"Mammadov", "Rashad", "", ""},
+      {"", "", "Wang Xiaoming", ""},
+      {"Xiao Ming", "Wang", "", ""},
+      {"Rəşad", "Məmmədov", "", "Vaqif oğlu"},
+      {"Ayselle", "Hasanov", "", ""},
+      {"", "", "Hasanova Aysel Vaqif qizi", ""},
+      {"Maria Jose", "Lopez Garcia", "", ""},
+      {"Zhanar", "Nurlanovna", "", ""},
+      {"", "", "", ""},
+      {"Айсель", "Гасанова", "", ""},
+  };
+  std::vector<Record> records;
+  for (const auto& name : names) {
+    records.push_back(NamedRecord(name, records.size()));
+  }
+  const LinkerConfig config = EveryKindConfig();
+  const SplitSets sets = PrepareSplit(records, {}, 8, {"a", "b"}, config);
+  const std::vector<int> surname = ExpectOverlayMatchesJoint(config, sets);
+  for (int level = 0; level <= 4; ++level) {
+    EXPECT_GT(surname[static_cast<size_t>(level)], 0) << "level " << level;
+  }
+  ExpectExtendedMatchesJoint(config, sets);
 }
 
 }  // namespace

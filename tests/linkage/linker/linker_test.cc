@@ -25,7 +25,9 @@ namespace reckon {
 namespace {
 
 using ::reckon_testing::StatusIs;
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct PairCounts {
   double predicted = 0;
@@ -130,7 +132,8 @@ TEST(LinkerTest, ExplainAgreesWithTheScoredPairs) {
     EXPECT_NEAR(explanation.weight, pair.weight, 1e-9);
     EXPECT_NEAR(explanation.probability, pair.probability, 1e-12);
     EXPECT_FALSE(explanation.shared_keys.empty());  // they met in a block
-    double running = 0.0;
+    // The fields' weights and the prior of the two sources make the whole.
+    double running = explanation.source_pair_prior;
     for (const FieldExplanation& field : explanation.fields) {
       running += field.weight;
     }
@@ -204,6 +207,36 @@ TEST(LinkerTest, SwappedGivenNameAndSurnameAreComparedCrosswise) {
   EXPECT_EQ(FieldOf(straight, "given_name").level_name, "different");
 }
 
+TEST(LinkerTest, ExplainListsAFallbackKeyOnlyWhereItPairs) {
+  // The default config's name_code_pair_no_birth_date pairs records of
+  // which one lacks a birth date; two dated namesakes share its value but
+  // were never paired through it.
+  const std::vector<Record> extra = {
+      Person("a", "Tamar", "Zhordania", "1971-04-09", "GEO"),
+      Person("b", "Tamar", "Zhordania", "1971-04-09", "GEO"),
+      Person("c", "Tamar", "Zhordania", "", "GEO"),
+  };
+  auto linker = Linker::Create(DefaultLinkerConfig());
+  ASSERT_TRUE(linker.ok());
+  uint32_t first = 0;
+  std::vector<Record> records;
+  absl::StatusOr<LinkResult> result = LinkWithExtra(
+      MakeScenario(NoiseLevel::kLow, 17), extra, **linker, &records, &first);
+  ASSERT_TRUE(result.ok()) << result.status();
+  auto key_names = [&](uint32_t a, uint32_t b) {
+    std::vector<std::string> names;
+    for (const auto& [key, value] : (*linker)->Explain(*result, a, b).shared_keys) {
+      names.push_back(key);
+    }
+    return names;
+  };
+  const std::vector<std::string> dated = key_names(first, first + 1);
+  EXPECT_THAT(dated, Not(Contains("name_code_pair_no_birth_date")));
+  EXPECT_THAT(dated, Contains("name_code_birth_date"));
+  EXPECT_THAT(key_names(first, first + 2),
+              Contains("name_code_pair_no_birth_date"));
+}
+
 TEST(LinkerTest, NameFrequenciesAreTakenWithinTheSharedNationality) {
   // "Kowalski" is rare overall but half of this made-up nationality's
   // records: between two of them, agreeing on it proves less.
@@ -224,7 +257,17 @@ TEST(LinkerTest, NameFrequenciesAreTakenWithinTheSharedNationality) {
   ASSERT_TRUE(result.ok()) << result.status();
   const size_t surname = 0;
   ASSERT_EQ(result->comparators[surname]->name(), "surname");
-  const double u_exact = result->model.comparisons[surname].u_random[0];
+  const ComparisonModel& model = result->model.comparisons[surname];
+  const double u_exact = model.u_random[0];
+  // Between records of one nationality the adjustment is taken against the
+  // chance that two of them agree, which the level's weight uses too.
+  ASSERT_EQ(model.u_same_group.size(), model.u_random.size());
+  ASSERT_GE(result->model.group_comparison, 0);
+  EXPECT_EQ(result->comparators[static_cast<size_t>(
+                                    result->model.group_comparison)]
+                ->name(),
+            "nationality");
+  const double u_exact_same = model.u_same_group[0];
   // Kowalski is held by 6 of all records with a surname (the scenario has
   // none), and by 5 of the 10 Polish ones; the Polish share is smoothed
   // with 20 pseudo-records at the global share.
@@ -236,12 +279,124 @@ TEST(LinkerTest, NameFrequenciesAreTakenWithinTheSharedNationality) {
   const double polish = (5.0 + 20.0 * global) / (10.0 + 20.0);
   // Two Poles.
   EXPECT_NEAR(TermFrequencyAdjustment(*result, surname, first, first + 1),
-              std::clamp(std::log2(u_exact / polish), -6.0, 6.0), 1e-9);
+              std::clamp(std::log2(u_exact_same / polish), -6.0, 6.0), 1e-9);
   // A Pole and a German: the global share.
   EXPECT_NEAR(TermFrequencyAdjustment(*result, surname, first, first + 10),
               std::clamp(std::log2(u_exact / global), -6.0, 6.0), 1e-9);
-  EXPECT_LT(TermFrequencyAdjustment(*result, surname, first, first + 1),
-            TermFrequencyAdjustment(*result, surname, first, first + 10));
+  // So their exact agreement weighs log2(m / Polish share) in all: the
+  // shared nationality is not counted a second time through u.
+  const PairExplanation poles = (*linker)->Explain(*result, first, first + 1);
+  EXPECT_EQ(poles.fields[surname].level, 0);
+  EXPECT_NEAR(poles.fields[surname].weight, std::log2(model.m[0] / polish),
+              1e-9);
+}
+
+TEST(LinkerTest, SourcePairPriorsTellDuplicatesFromOverlap) {
+  // Synthetic registers hold a few duplicates each but overlap each other
+  // heavily: a random pair within one register is far less likely a match
+  // than a random pair across two.
+  auto linker = Linker::Create(DefaultLinkerConfig());
+  ASSERT_TRUE(linker.ok());
+  const Linked linked = LinkScenario(MakeScenario(NoiseLevel::kLow, 23), **linker);
+  const LinkResult& result = linked.result;
+  const size_t n = result.prepared->source_names.size();
+  ASSERT_GE(n, 2u);
+  ASSERT_EQ(result.source_pair_prior.size(), n * n);
+  for (size_t x = 0; x < n; ++x) {
+    for (size_t y = 0; y < n; ++y) {
+      EXPECT_EQ(result.source_pair_prior[x * n + y],
+                result.source_pair_prior[y * n + x]);
+      if (x != y) {
+        EXPECT_LT(result.source_pair_prior[x * n + x] + 1.0,
+                  result.source_pair_prior[x * n + y])
+            << result.prepared->source_names[x] << " and "
+            << result.prepared->source_names[y];
+      }
+    }
+  }
+  // Each scored pair carries its sources' prior, as Explain shows it.
+  for (size_t i = 0; i < result.pairs.size(); i += 211) {
+    const ScoredPair& pair = result.pairs[i];
+    const PairExplanation explanation = (*linker)->Explain(result, pair.a, pair.b);
+    EXPECT_EQ(explanation.source_pair_prior,
+              SourcePairPrior(result, pair.a, pair.b));
+    EXPECT_NEAR(explanation.weight, pair.weight, 1e-9);
+  }
+
+  LinkerConfig off = DefaultLinkerConfig();
+  off.source_pair_priors = false;
+  auto plain = Linker::Create(off);
+  ASSERT_TRUE(plain.ok());
+  const Linked unadjusted = LinkScenario(MakeScenario(NoiseLevel::kLow, 23), **plain);
+  EXPECT_TRUE(unadjusted.result.source_pair_prior.empty());
+  EXPECT_EQ(SourcePairPrior(unadjusted.result, 0, 1), 0.0);
+}
+
+TEST(LinkerTest, OneBridgingRecordDoesNotJoinTwoPeople) {
+  // Emre and Hasan Ozdemir share a birthday; each has three records with
+  // his own passport. X is Hasan's name with Emre's passport: it links to
+  // both, but Emre's and Hasan's own records disagree on the given name
+  // and the passport, so their clusters must stay apart.
+  auto with_passport = [](Record record, const std::string& passport) {
+    record.Set(Field::kPassportNo, passport);
+    return record;
+  };
+  std::vector<Record> extra;
+  for (int i = 0; i < 3; ++i) {
+    extra.push_back(with_passport(
+        Person(absl::StrCat("emre", i), "Emre", "Ozdemir", "1979-07-12", "TUR"),
+        "U68591793"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    extra.push_back(with_passport(
+        Person(absl::StrCat("hasan", i), "Hasan", "Ozdemir", "1979-07-12", "TUR"),
+        "U20098487"));
+  }
+  extra.push_back(with_passport(
+      Person("x", "Hasan", "Ozdemir", "1979-07-12", "TUR"), "U68591793"));
+  auto entities = [&](const LinkerConfig& config) {
+    auto linker = Linker::Create(config);
+    EXPECT_TRUE(linker.ok());
+    uint32_t first = 0;
+    std::vector<Record> records;
+    absl::StatusOr<LinkResult> result = LinkWithExtra(
+        MakeScenario(NoiseLevel::kLow, 29), extra, **linker, &records, &first);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return std::vector<uint32_t>(result->entity.begin() + first,
+                                 result->entity.end());
+  };
+  const std::vector<uint32_t> guarded = entities(DefaultLinkerConfig());
+  EXPECT_EQ(guarded[0], guarded[1]);
+  EXPECT_EQ(guarded[0], guarded[2]);
+  EXPECT_EQ(guarded[3], guarded[4]);
+  EXPECT_EQ(guarded[3], guarded[5]);
+  EXPECT_NE(guarded[0], guarded[3]);
+  // Without the average-linkage guard the bridge joins them (the weakest
+  // cross pair is still above min_cross_pair_probability).
+  LinkerConfig unguarded = DefaultLinkerConfig();
+  unguarded.min_mean_cross_pair_probability = 0.0;
+  const std::vector<uint32_t> chained = entities(unguarded);
+  EXPECT_EQ(chained[0], chained[3]);
+  EXPECT_EQ(chained[0], chained[6]);
+}
+
+TEST(LinkerTest, NamesAgreeMoreOftenWithinANationalityThanAcrossAll) {
+  // Synthetic names are drawn per culture, as real ones are: two random
+  // records of one nationality agree on a surname far more often than two
+  // random records.
+  auto linker = Linker::Create(DefaultLinkerConfig());
+  ASSERT_TRUE(linker.ok());
+  const Linked linked = LinkScenario(MakeScenario(NoiseLevel::kLow, 21), **linker);
+  const ComparisonModel& surname = linked.result.model.comparisons[0];
+  ASSERT_EQ(surname.name, "surname");
+  ASSERT_FALSE(surname.u_same_group.empty());
+  EXPECT_GT(surname.u_same_group[0], 2.0 * surname.u_random[0]);
+  // Only name comparisons are conditioned on the nationality.
+  for (const ComparisonModel& comparison : linked.result.model.comparisons) {
+    if (comparison.name == "birth_date" || comparison.name == "sex") {
+      EXPECT_TRUE(comparison.u_same_group.empty()) << comparison.name;
+    }
+  }
 }
 
 TEST(LinkerTest, EveryRecordGetsAnEntityAndEntityInfoIsSettled) {

@@ -36,10 +36,11 @@ TEST(TrainingTest, SessionsLeaveOutWhatTheirKeyFixes) {
   // Names and a birth year: the names, the date, and what names carry.
   EXPECT_THAT(Ignored(config, "name_code_pair_birth_year"),
               UnorderedElementsAre("surname", "given_name", "birth_date",
-                                   "sex", "nationality"));
+                                   "birth_date_partial", "sex", "nationality"));
   EXPECT_THAT(Ignored(config, "passport"), UnorderedElementsAre("passport_no"));
   EXPECT_THAT(Ignored(config, "birth_date_nationality"),
-              UnorderedElementsAre("birth_date", "nationality"));
+              UnorderedElementsAre("birth_date", "birth_date_partial",
+                                   "nationality"));
   // The training-only key fixes the names but leaves the date free.
   EXPECT_THAT(Ignored(config, "name_code_pair_training"),
               UnorderedElementsAre("surname", "given_name", "sex",

@@ -202,6 +202,63 @@ TEST_F(NameFormsTest, PalladiusCyrillicMeetsPinyin) {
   EXPECT_EQ(Forms("Хан").comparison, "khan");
 }
 
+TEST_F(NameFormsTest, RomanizedPalladiusMeetsPinyin) {
+  // Chinese names in Latin transliterated from Palladius Cyrillic, as
+  // Russian-side registers write them; the pinyin they stand for by hand.
+  EXPECT_THAT(Forms("Czjun Juj").tokens, ElementsAre("jun", "yu"));
+  EXPECT_THAT(Forms("Chzhen Sjuin").tokens, ElementsAre("zheng", "xiuying"));
+  EXPECT_EQ(Forms("Tszyai").comparison, "jiayi");
+  EXPECT_THAT(Forms("Vej Jan").tokens, ElementsAre("wei", "yang"));
+  EXPECT_THAT(Forms("Lej Van").tokens, ElementsAre("lei", "wang"));
+  EXPECT_EQ(Forms("Cjan").comparison, "qiang");
+  EXPECT_THAT(Forms("Chzhitsyan Cen").tokens, ElementsAre("zhiqiang", "cen"));
+  EXPECT_THAT(Forms("Tsyan Tszen").tokens, ElementsAre("qiang", "zeng"));
+  EXPECT_EQ(Forms("Khuey").comparison, "hui");
+  EXPECT_EQ(Forms("Sja").comparison, "xia");
+  EXPECT_EQ(Forms("Chzhun").comparison, "zhong");
+  EXPECT_EQ(Forms("CHZHAN").comparison, "zhang");
+  // They meet the passport spelling in either order.
+  EXPECT_EQ(Forms("Czjun Juj").sorted_tokens, Forms("Yu Jun").sorted_tokens);
+  EXPECT_EQ(Forms("Sjaomin Van").sorted_tokens,
+            Forms("Wang Xiaoming").sorted_tokens);
+  // A marked word is read beside a word that is not Palladius.
+  EXPECT_THAT(Forms("Chzhan Wang").tokens, ElementsAre("zhang", "wang"));
+  // Pinyin keeps its spelling (jun is not read as Юнь, yun).
+  EXPECT_EQ(Forms("Jun").comparison, "jun");
+  EXPECT_EQ(Forms("Wang Xiaoming").comparison, "wang xiaoming");
+  EXPECT_EQ(Forms("Chen Jing").comparison, "chen jing");
+  EXPECT_EQ(Forms("Juan").comparison, "juan");
+}
+
+TEST_F(NameFormsTest, OtherLatinNamesAreNotReadAsPalladius) {
+  // Names of other cultures from linkage/synth/names.cc and
+  // tests/data/names/variants.tsv that split into romanized Palladius
+  // syllables (Ivan = и-вань, Levan = лэ-вань, Milan = ми-лань ...) but
+  // carry no mark: each keeps its plain lower-case spelling.
+  for (std::string_view name :
+       {"Ivan", "Elena", "Yelena", "Milan", "Hasan", "Ali", "Leila", "Nino",
+        "Luka", "Khatuna", "Levan", "Ketevan", "Tinatin", "Dina", "Sabina",
+        "Madina", "Aisha", "Salome", "Shota", "Nikolai", "Lasha", "Gela",
+        "Keti", "Hosein", "Emin", "Sinan", "Kenan", "Dogan", "Hakan", "Aydin",
+        "Mohan", "Anita", "Sunita", "Neha", "Usha", "Babatunde", "Adebayo",
+        "Otieno", "Mulugeta", "Chinedu", "Santiago", "Angelo", "Eden", "Seda",
+        "Semen", "Hatice", "Ayse", "Tuncay", "Dejan", "Natalia", "Dan",
+        "Jan", "Van", "Li", "Anna", "Lena", "Maria", "Kemal", "Sasha",
+        "Jovan", "Paolo", "Ajay", "Timofey", "Syuleyman", "Simonyan",
+        "Minasyan", "Hakobyan", "Tsitsino", "Ljubica"}) {
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(c | 0x20);
+    EXPECT_EQ(Forms(name).comparison, lower) << name;
+  }
+  // Slavic j spellings keep their own reading (Tanja -> tanya), and a
+  // one-syllable word without a mark stays beside another such word.
+  EXPECT_EQ(Forms("Tanja").comparison, "tanya");
+  EXPECT_EQ(Forms("Tatjana").comparison, "tatyana");
+  EXPECT_EQ(Forms("Van Li").comparison, "van li");
+  EXPECT_EQ(Forms("Nguyen Van An").comparison, "nguyen van an");
+  EXPECT_EQ(Forms("Jan Van").comparison, "jan van");
+}
+
 TEST_F(NameFormsTest, SlavicJAndPassportIotation) {
   EXPECT_EQ(Forms("Jurij").comparison, "yuriy");
   EXPECT_EQ(Forms("Julija").comparison, "yuliya");

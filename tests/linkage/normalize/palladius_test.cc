@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "gtest/gtest.h"
 
@@ -70,6 +71,94 @@ TEST(PalladiusTest, RefusesWhatIsNotPalladius) {
   EXPECT_FALSE(ReadPalladius(u"ле").has_value());       // Vietnamese Lê
   EXPECT_FALSE(ReadPalladius(u"").has_value());
   EXPECT_FALSE(ReadPalladius(u"чен").has_value());      // not standard
+}
+
+TEST(PalladiusTest, ReadsHuiAsWritten) {
+  // hui is хуэй in Palladius (not ху-эй).
+  EXPECT_EQ(Pinyin(u"хуэй"), "hui");
+  EXPECT_EQ(Pinyin(u"минхуэй"), "minghui");
+}
+
+// Romanized Palladius: the Latin spelling of the Cyrillic, read back as
+// pinyin. Expected readings are the Chinese names the spellings stand for
+// (Czjun = Цзюнь = Jun, Chzhen = Чжэн = Zheng, ...), worked out by hand.
+std::string Romanized(std::string_view word) {
+  std::optional<PalladiusReading> reading = ReadRomanizedPalladius(word);
+  return reading.has_value() ? reading->pinyin : "<none>";
+}
+
+bool Distinctive(std::string_view word) {
+  std::optional<PalladiusReading> reading = ReadRomanizedPalladius(word);
+  return reading.has_value() && reading->distinctive;
+}
+
+TEST(RomanizedPalladiusTest, ReadsGostBgnAndIcaoSpellings) {
+  EXPECT_EQ(Romanized("czjun"), "jun");        // GOST Цзюнь
+  EXPECT_EQ(Romanized("tszyun"), "jun");       // BGN
+  EXPECT_EQ(Romanized("juj"), "yu");           // GOST Юй
+  EXPECT_EQ(Romanized("yuy"), "yu");           // BGN
+  EXPECT_EQ(Romanized("chzhen"), "zheng");     // Чжэн
+  EXPECT_EQ(Romanized("sjuin"), "xiuying");    // Сюин
+  EXPECT_EQ(Romanized("tszyai"), "jiayi");     // Цзяи: tszya-i
+  EXPECT_EQ(Romanized("vej"), "wei");          // Вэй
+  EXPECT_EQ(Romanized("vei"), "wei");          // ICAO
+  EXPECT_EQ(Romanized("jan"), "yang");         // Ян
+  EXPECT_EQ(Romanized("lej"), "lei");          // Лэй
+  EXPECT_EQ(Romanized("van"), "wang");         // Ван
+  EXPECT_EQ(Romanized("cjan"), "qiang");       // Цян
+  EXPECT_EQ(Romanized("tsyan"), "qiang");
+  EXPECT_EQ(Romanized("chzhitsyan"), "zhiqiang");  // Чжицян
+  EXPECT_EQ(Romanized("cen"), "cen");          // Цэнь
+  EXPECT_EQ(Romanized("tszen"), "zeng");       // Цзэн
+  EXPECT_EQ(Romanized("khuey"), "hui");        // Хуэй
+  EXPECT_EQ(Romanized("huej"), "hui");         // GOST with h for х
+  EXPECT_EQ(Romanized("sja"), "xia");          // Ся
+  EXPECT_EQ(Romanized("chzhun"), "zhong");     // Чжун
+  EXPECT_EQ(Romanized("sjaomin"), "xiaoming");  // Сяомин: sjao-min
+  EXPECT_EQ(Romanized("czjuncze"), "junjie");  // Цзюньцзе
+}
+
+TEST(RomanizedPalladiusTest, SoftSignWrittenAsApostropheIsTheNFinal) {
+  EXPECT_EQ(Romanized("van'"), "wan");   // Вань
+  EXPECT_EQ(Romanized("van"), "wang");   // Ван
+  EXPECT_EQ(Romanized("lin'"), "lin");   // Линь
+  EXPECT_TRUE(Distinctive("van'"));
+}
+
+TEST(RomanizedPalladiusTest, MarksAreDistinctive) {
+  for (std::string_view word : {"czjun", "tszyun", "juj", "chzhen", "tszyai",
+                                "vej", "lej", "cjan", "tsyan", "khuey", "sja",
+                                "chzhun", "sjaomin", "cuj"}) {
+    EXPECT_TRUE(Distinctive(word)) << word;
+  }
+  // -ej and lj/tj/sj before an count only in a one-syllable word.
+  EXPECT_TRUE(Distinctive("ljan"));
+  EXPECT_TRUE(Distinctive("tyan"));
+  EXPECT_FALSE(Distinctive("chunmej"));
+  // No mark: read only beside a marked word (name_forms.h).
+  for (std::string_view word : {"van", "jan", "sjuin", "hajtao", "go"}) {
+    EXPECT_FALSE(Distinctive(word)) << word;
+  }
+}
+
+TEST(RomanizedPalladiusTest, OtherLatinNamesAreNotDistinctive) {
+  // They split into romanized syllables but carry no mark: Russian in GOST
+  // and BGN (Timofej, Syuleyman), Armenian -yan, Georgian ts, Serbian lj,
+  // Vietnamese Huy as Russian writes it (Хуй), Italian ao, Indian aj.
+  for (std::string_view word :
+       {"timofej", "timofey", "syuleyman", "sjulejman", "simonyan",
+        "minasyan", "akopjan", "hakobyan", "tsitsino", "ljubica", "huj",
+        "paolo", "ajay", "ivan", "ivana", "anna", "lena", "milan", "nyan",
+        "dyan"}) {
+    EXPECT_FALSE(Distinctive(word)) << word;
+  }
+  // A syllable does not end in n before a vowel.
+  for (std::string_view word : {"tatjana", "tatyana", "kristina"}) {
+    EXPECT_EQ(Romanized(word), "<none>") << word;
+  }
+  EXPECT_EQ(Romanized("khan"), "<none>");
+  EXPECT_EQ(Romanized("smith"), "<none>");
+  EXPECT_EQ(Romanized(""), "<none>");
 }
 
 }  // namespace

@@ -74,6 +74,114 @@ TEST(FellegiSunterTest, UFromRandomPairsUsesAddOneSmoothing) {
   EXPECT_NEAR(model.comparisons[0].u[1], 7.0 / 10.0, 1e-12);
 }
 
+TEST(FellegiSunterTest, GroupAgreementSwitchesConditionedComparisonsToGroupU) {
+  // Comparison 0 is the group (nationality: same, different); comparison 1
+  // a name (agree, disagree) whose u among pairs of one group is given.
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.99, 0.01}, {0.2, 0.8}));
+  model.comparisons.push_back(Comparison({0.9, 0.1}, {0.01, 0.99}));
+  model.comparisons[1].u_same_group = {0.08, 0.92};
+  model.group_comparison = 0;
+  // Same group: the name weighs log2(0.9 / 0.08), not log2(0.9 / 0.01).
+  const std::vector<uint8_t> same = {0, 0};
+  EXPECT_TRUE(model.SameGroup(same));
+  EXPECT_NEAR(model.PatternWeight(same),
+              std::log2(0.99 / 0.2) + std::log2(0.9 / 0.08), 1e-12);
+  // Different or unknown group: the u of all pairs.
+  const std::vector<uint8_t> different = {1, 0};
+  EXPECT_NEAR(model.PatternWeight(different),
+              std::log2(0.01 / 0.8) + std::log2(0.9 / 0.01), 1e-12);
+  const std::vector<uint8_t> unknown = {2, 1};
+  EXPECT_FALSE(model.SameGroup(unknown));
+  EXPECT_NEAR(model.PatternWeight(unknown), std::log2(0.1 / 0.99), 1e-12);
+  // The codec path agrees with the level path.
+  auto codec = PatternCodec::Create({2, 2});
+  ASSERT_TRUE(codec.ok());
+  EXPECT_NEAR(model.PatternWeight(*codec, codec->Encode(same)),
+              model.PatternWeight(same), 1e-12);
+  // Without a group comparison, u_same_group is never used.
+  model.group_comparison = -1;
+  EXPECT_NEAR(model.PatternWeight(same),
+              std::log2(0.99 / 0.2) + std::log2(0.9 / 0.01), 1e-12);
+}
+
+TEST(FellegiSunterTest, GroupUFromRandomPairsOnlyForConditionedComparisons) {
+  auto codec = PatternCodec::Create({2, 2});
+  ASSERT_TRUE(codec.ok());
+  FellegiSunterModel model;
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.5, 0.5}));
+  model.comparisons.push_back(Comparison({0.5, 0.5}, {0.5, 0.5}));
+  model.comparisons[0].u_same_group = {0.3, 0.7};  // cleared: not conditioned
+  // Within-group pairs: name agrees in 4, disagrees in 14, missing in 3.
+  const std::vector<PatternCount> counts = {
+      {codec->Encode(std::vector<uint8_t>{0, 0}), 4},
+      {codec->Encode(std::vector<uint8_t>{0, 1}), 14},
+      {codec->Encode(std::vector<uint8_t>{0, 2}), 3}};
+  SetGroupUFromRandomPairs(*codec, counts, 0, {false, true}, &model);
+  EXPECT_EQ(model.group_comparison, 0);
+  EXPECT_TRUE(model.comparisons[0].u_same_group.empty());
+  ASSERT_EQ(model.comparisons[1].u_same_group.size(), 2u);
+  EXPECT_NEAR(model.comparisons[1].u_same_group[0], 5.0 / 20.0, 1e-12);
+  EXPECT_NEAR(model.comparisons[1].u_same_group[1], 15.0 / 20.0, 1e-12);
+  // u itself is untouched.
+  EXPECT_EQ(model.comparisons[1].u, (std::vector<double>{0.5, 0.5}));
+}
+
+// Non-matches of one group agree on names far more often than random
+// pairs. Counts drawn from such a mixture: EM with u held at the values of
+// all pairs mistakes the within-group name agreement for matches and
+// overstates m(name agrees); with the group's u it recovers the truth.
+TEST(EmTest, GroupUKeepsSharedGroupFromInflatingNameAgreement) {
+  // Comparisons: group (same 0, different 1), name (agree, close,
+  // different), date (exact, different).
+  FellegiSunterModel truth;
+  truth.comparisons.push_back(Comparison({0.98, 0.02}, {0.25, 0.75}));
+  truth.comparisons.push_back(Comparison({0.6, 0.3, 0.1}, {0.004, 0.006, 0.99}));
+  truth.comparisons.push_back(Comparison({0.8, 0.2}, {0.01, 0.99}));
+  truth.comparisons[1].u_same_group = {0.016, 0.024, 0.96};
+  truth.group_comparison = 0;
+  truth.lambda = 0.05;
+  auto codec = PatternCodec::Create({2, 3, 2});
+  ASSERT_TRUE(codec.ok());
+  std::vector<PatternCount> counts;
+  std::vector<uint8_t> levels(3);
+  for (uint32_t p = 0; p < codec->pattern_space(); ++p) {
+    codec->Decode(p, levels);
+    if (levels[0] == 2 || levels[1] == 3 || levels[2] == 2) continue;
+    const bool same = levels[0] == 0;
+    double pm = truth.lambda;
+    double pu = 1.0 - truth.lambda;
+    for (size_t c = 0; c < 3; ++c) {
+      pm *= truth.comparisons[c].m[levels[c]];
+      pu *= truth.comparisons[c].U(levels[c], same);
+    }
+    counts.push_back({p, static_cast<uint64_t>(std::llround((pm + pu) * 1e9))});
+  }
+  EmOptions options;
+  options.max_iterations = 3000;
+  options.tolerance = 1e-10;
+  options.fix_u = true;
+
+  FellegiSunterModel grouped = truth;
+  InitializeM(&grouped);
+  grouped.lambda = 0.5;
+  ASSERT_TRUE(TrainByEm(*codec, counts, options, &grouped).ok());
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t l = 0; l < truth.comparisons[c].m.size(); ++l) {
+      EXPECT_NEAR(grouped.comparisons[c].m[l], truth.comparisons[c].m[l], 2e-3)
+          << "comparison " << c << " level " << l;
+    }
+  }
+
+  // The same counts with the group ignored: u of all pairs for the name.
+  FellegiSunterModel ungrouped = grouped;
+  ungrouped.group_comparison = -1;
+  InitializeM(&ungrouped);
+  ungrouped.lambda = 0.5;
+  ASSERT_TRUE(TrainByEm(*codec, counts, options, &ungrouped).ok());
+  EXPECT_GT(ungrouped.lambda, truth.lambda + 0.005);
+}
+
 // Pattern counts drawn exactly from a known mixture: EM with the true u
 // must recover the true m and lambda (the mixture is identifiable with
 // three conditionally independent comparisons).

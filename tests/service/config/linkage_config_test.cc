@@ -97,5 +97,48 @@ TEST(LinkageConfigTest, BadKeyOptionsAreNamed) {
                        HasSubstr("none finds candidates")));
 }
 
+TEST(LinkageConfigTest, DateScopesAndSourcePairPriorsReachTheLinker) {
+  absl::StatusOr<LoadedConfig> loaded = Load(R"pb(
+    comparisons { field: FIELD_SURNAME comparator: COMPARATOR_NAME }
+    comparisons {
+      field: FIELD_BIRTH_DATE
+      comparator: COMPARATOR_DATE
+      date_scope: DATE_SCOPE_COMPLETE
+    }
+    comparisons {
+      field: FIELD_BIRTH_DATE
+      comparator: COMPARATOR_DATE
+      date_scope: DATE_SCOPE_PARTIAL
+    }
+    source_pair_priors: false
+  )pb");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const LinkerConfig& config = loaded->linker;
+  ASSERT_EQ(config.comparisons.size(), 3u);
+  EXPECT_EQ(config.comparisons[1].name, "birth_date");
+  EXPECT_EQ(config.comparisons[1].date_scope, DateScope::kComplete);
+  // The partial-date comparison is named apart from the complete one.
+  EXPECT_EQ(config.comparisons[2].name, "birth_date_partial");
+  EXPECT_EQ(config.comparisons[2].date_scope, DateScope::kPartial);
+  EXPECT_EQ(config.comparisons[0].date_scope, DateScope::kAll);
+  EXPECT_FALSE(config.source_pair_priors);
+  // On by default.
+  absl::StatusOr<LoadedConfig> defaults = Load("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->linker.source_pair_priors);
+}
+
+TEST(LinkageConfigTest, DateScopeOnAnotherComparatorIsNamed) {
+  EXPECT_THAT(Load(R"pb(
+                comparisons {
+                  field: FIELD_SURNAME
+                  comparator: COMPARATOR_NAME
+                  date_scope: DATE_SCOPE_PARTIAL
+                }
+              )pb"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("t.textproto: comparisons[0].date_scope")));
+}
+
 }  // namespace
 }  // namespace reckon::service

@@ -509,5 +509,55 @@ TEST(SqliteStoreTest, KeepsEntityAssignmentsRelinksAndTheirChanges) {
   EXPECT_EQ((*records)[1].Get(Field::kSurname), "surname0");
 }
 
+// A batch's assignments are stored in its own transaction when every record
+// is stored; a batch holding a record id already stored, or a duplicate
+// batch, stores none of them.
+TEST(SqliteStoreTest, StoresABatchsAssignmentsWithItsRecords) {
+  TempDir dir("batch_assignments");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  auto assignments = [&store] {
+    std::map<std::string, std::string> rows;
+    EXPECT_THAT(store->ForEachAssignment([&](const EntityAssignment& a) {
+      rows[a.source_record_id] = a.entity_id;
+      return absl::OkStatus();
+    }),
+                IsOk());
+    return rows;
+  };
+  BatchToCommit first = MakeBatch("labour", "labour", "b1", 0, 2);
+  first.assignments = {{"labour", "r0", "E7"}, {"labour", "r1", "E8"}};
+  first.next_entity = 9;
+  auto committed = store->CommitBatch(first);
+  ASSERT_THAT(committed, IsOk());
+  EXPECT_TRUE(committed->assignments_stored);
+  EXPECT_EQ(assignments(), (std::map<std::string, std::string>{{"r0", "E7"},
+                                                               {"r1", "E8"}}));
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->next_entity, 9);
+
+  // Resubmitted: a duplicate, nothing written.
+  first.assignments = {{"labour", "r0", "E1"}};
+  auto again = store->CommitBatch(first);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_FALSE(again->assignments_stored);
+
+  // r1 is stored already: r2 is stored, but no assignment of the batch.
+  BatchToCommit second = MakeBatch("labour", "labour", "b2", 1, 2);
+  second.assignments = {{"labour", "r1", "E9"}, {"labour", "r2", "E9"}};
+  second.next_entity = 10;
+  auto partly = store->CommitBatch(second);
+  ASSERT_THAT(partly, IsOk());
+  EXPECT_EQ(partly->accepted, 1);
+  EXPECT_FALSE(partly->assignments_stored);
+  EXPECT_EQ(assignments(), (std::map<std::string, std::string>{{"r0", "E7"},
+                                                               {"r1", "E8"}}));
+  state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->next_entity, 9);
+}
+
 }  // namespace
 }  // namespace reckon::store
