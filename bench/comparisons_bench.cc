@@ -1,8 +1,9 @@
 // The per-pair work of the linker's compare stage, on one thread: the level
 // of every default comparison (linkage/linker/comparisons) for the candidate
 // pairs of a generated scenario, and for random record pairs (the sample u
-// is estimated from). Also Jaro-Winkler on the name tokens those candidate
-// pairs actually compare.
+// is estimated from); the same through PairLevels with the next pairs'
+// rows prefetched, as the linker's compare loop calls it. Also
+// Jaro-Winkler on the name tokens those candidate pairs actually compare.
 //
 //   build/<dir>/bench/comparisons_bench --benchmark_counters_tabular=true
 //
@@ -153,6 +154,39 @@ void BM_CandidatePairLevels(benchmark::State& state) {
 }
 BENCHMARK(BM_CandidatePairLevels)->Arg(6000)->Arg(60000)
     ->Unit(benchmark::kMillisecond);
+
+// The same through PairLevels (all levels of a pair in one call), with the
+// rows of the pair `range(1)` pairs ahead prefetched (0: none), as a caller
+// that holds a list of pairs can.
+void BM_CandidatePairLevelsBatched(benchmark::State& state) {
+  const Fixture& fixture = GetFixture(state.range(0));
+  const std::vector<Pair>& pairs = fixture.candidates;
+  const auto ahead = static_cast<size_t>(state.range(1));
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto comparators = reckon::MakeComparators(fixture.config, fixture.prepared);
+    if (!comparators.ok()) Fail("comparators", comparators.status());
+    const reckon::PairLevels pair_levels(*comparators);
+    std::vector<uint8_t> levels(pair_levels.size());
+    state.ResumeTiming();
+    uint64_t sum = 0;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      if (ahead > 0 && i + ahead < pairs.size()) {
+        pair_levels.Prefetch(pairs[i + ahead].a);
+        pair_levels.Prefetch(pairs[i + ahead].b);
+      }
+      pair_levels.Levels(pairs[i].a, pairs[i].b, levels.data());
+      for (uint8_t level : levels) sum += level;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<int64_t>(pairs.size()));
+  state.counters["pairs"] = static_cast<double>(pairs.size());
+}
+BENCHMARK(BM_CandidatePairLevelsBatched)
+    ->Args({6000, 0})->Args({60000, 0})->Args({60000, 4})->Args({60000, 8})
+    ->Args({60000, 16})->Unit(benchmark::kMillisecond);
 
 // The same for random pairs (mostly unrelated names).
 void BM_RandomPairLevels(benchmark::State& state) {

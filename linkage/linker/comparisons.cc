@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,23 +27,31 @@
 namespace reckon {
 namespace {
 
-// Interned ids of values that are not missing; Extend marks an appended
-// record's value kUnknownId (present, not interned: compared as text).
-constexpr int64_t kMissingId = -1;
-constexpr int64_t kUnknownId = -2;
+// Interned ids of values that are not missing (below kUnknownId); Extend
+// marks an appended record's value kUnknownId (present, not interned:
+// compared as text). 32 bits, so that a record's ids fit its RecordTable
+// row.
+constexpr uint32_t kMissingId = 0xFFFFFFFFu;
+constexpr uint32_t kUnknownId = 0xFFFFFFFEu;
 
 // Interns each record's value so that equality and term frequency are
 // integer comparisons.
-std::vector<int64_t> InternValues(const std::vector<std::string>& values) {
-  absl::flat_hash_map<std::string, int64_t> ids;
-  std::vector<int64_t> out(values.size(), kMissingId);
+std::vector<uint32_t> InternValues(const std::vector<std::string>& values) {
+  absl::flat_hash_map<std::string, uint32_t> ids;
+  std::vector<uint32_t> out(values.size(), kMissingId);
   for (size_t r = 0; r < values.size(); ++r) {
     if (values[r].empty()) continue;
     auto [it, inserted] =
-        ids.try_emplace(values[r], static_cast<int64_t>(ids.size()));
+        ids.try_emplace(values[r], static_cast<uint32_t>(ids.size()));
+    assert(it->second < kUnknownId);
     out[r] = it->second;
   }
   return out;
+}
+
+// An interned id as TermId reports it: -1 when missing or not interned.
+int64_t TermIdOf(uint32_t id) {
+  return id >= kUnknownId ? -1 : static_cast<int64_t>(id);
 }
 
 absl::string_view Bytes(std::span<const uint32_t> tokens) {
@@ -97,12 +107,14 @@ class TokenLists {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;  // no tokens
 
-  // The list ids of one record's four name fields side by side, so that
-  // the name comparators of a pair read two rows rather than a dozen
-  // scattered arrays (per-pair time is mostly memory latency).
+  // The list ids of one record's four name fields side by side, with the
+  // ids of their token multisets, so that the name comparators of a pair
+  // read two rows (in RecordTable) rather than a dozen scattered arrays,
+  // and most pairs (equal names) are settled without reading a List.
   enum Slot : size_t { kGiven, kSurname, kPatronymic, kFull, kSlots };
   struct Row {
     uint32_t list[kSlots];
+    uint32_t multiset[kSlots];  // kNone where the list is kNone
   };
   static constexpr Field kSlotFields[kSlots] = {
       Field::kGivenName, Field::kSurname, Field::kPatronymic,
@@ -128,19 +140,26 @@ class TokenLists {
     uint32_t phonetic = kNone;  // kNone when a token has no phonetic code
   };
 
-  // Interns the rows of every record of `prepared`.
+  // Rows are interned by RecordTable (InternRow), which keeps them.
   explicit TokenLists(const PreparedRecords& prepared)
-      : prepared_(prepared),
-        ids_(0, ListHash{this}, ListEq{this}) {
-    rows_.reserve(prepared.size);
-    Extend();
-  }
+      : prepared_(prepared), ids_(0, ListHash{this}, ListEq{this}) {}
   TokenLists(const TokenLists&) = delete;
   TokenLists& operator=(const TokenLists&) = delete;
 
   const PreparedRecords& prepared() const { return prepared_; }
-  const Row& row(uint32_t record) const { return rows_[record]; }
-  const std::vector<Row>& rows() const { return rows_; }
+
+  // Interns the name fields of `record` of the prepared set and returns
+  // its row. Records must be interned in order, each once.
+  Row InternRow(size_t record) {
+    assert(record == rows_interned_);
+    ++rows_interned_;
+    Row row;
+    for (size_t s = 0; s < kSlots; ++s) {
+      row.list[s] = Intern(prepared_.Names(kSlotFields[s]).Tokens(record));
+      row.multiset[s] = row.list[s] == kNone ? kNone : Multiset(row.list[s]);
+    }
+    return row;
+  }
 
   // Per record, the list id of the tokens of `columns` joined in that
   // order; made on first use, then kept up by Extend.
@@ -150,29 +169,23 @@ class TokenLists {
     return ids;
   }
 
-  // Room for `records` records' rows and lists (new records bring new
-  // lists in about the proportion the present ones did).
+  // Room for `records` records' lists (new records bring new lists in
+  // about the proportion the present ones did).
   void Reserve(size_t records) {
-    if (records <= rows_.size()) return;
-    const size_t more = records - rows_.size();
-    const size_t per_record =
-        rows_.empty() ? kSlots : lists_.size() / rows_.size() + 1;
-    rows_.reserve(records);
+    if (records <= rows_interned_) return;
+    const size_t more = records - rows_interned_;
+    const size_t per_record = rows_interned_ == 0
+                                  ? kSlots
+                                  : lists_.size() / rows_interned_ + 1;
     for (auto& [columns, ids] : joints_) ids.reserve(records);
     lists_.reserve(lists_.size() + more * per_record);
     ids_.reserve(lists_.size() + more * per_record);
     arena_.reserve(arena_.size() + more * per_record * 2);
   }
 
-  // Interns the lists of records appended to the prepared set since.
-  void Extend() {
-    for (size_t r = rows_.size(); r < prepared_.size; ++r) {
-      Row row;
-      for (size_t s = 0; s < kSlots; ++s) {
-        row.list[s] = Intern(prepared_.Names(kSlotFields[s]).Tokens(r));
-      }
-      rows_.push_back(row);
-    }
+  // Interns the joined lists (Joined) of records appended to the prepared
+  // set since; rows are RecordTable's to intern.
+  void ExtendJoints() {
     for (auto& [columns, ids] : joints_) ExtendJoint(columns, &ids);
   }
 
@@ -273,7 +286,7 @@ class TokenLists {
   absl::flat_hash_set<uint32_t, ListHash, ListEq> ids_;
   absl::flat_hash_map<std::string, uint32_t> multiset_ids_;
   absl::flat_hash_map<std::string, uint32_t> phonetic_ids_;
-  std::vector<Row> rows_;
+  size_t rows_interned_ = 0;
   std::map<std::vector<Field>, std::vector<uint32_t>> joints_;
 };
 
@@ -312,6 +325,7 @@ class OverlayLists {
       for (size_t s = 0; s < TokenLists::kSlots; ++s) {
         Unified(small.Names(TokenLists::kSlotFields[s]).Tokens(r), false);
         row.list[s] = Intern(buffer_);
+        row.multiset[s] = row.list[s] == kNone ? kNone : Multiset(row.list[s]);
       }
       rows_.push_back(row);
     }
@@ -423,6 +437,102 @@ class OverlayLists {
 };
 
 }  // namespace
+
+// Per record, in one 64-byte row, what the comparators of a pair read: the
+// name rows, the packed birth date and the interned ids of up to
+// kValueSlots compared values (sex, nationality, passport, ...). At scale
+// the per-pair time is mostly cache misses on the two records' state; a
+// column per comparator made a pair touch a dozen cache lines, one row per
+// record makes it two (at 64 bytes a record, 16 more than the columns).
+// Shared by the comparators of one MakeComparators call; built
+// single-threaded and grown by Extend, read-only in between.
+class RecordTable {
+ public:
+  static constexpr size_t kValueSlots = 7;
+  struct alignas(64) Row {
+    TokenLists::Row names;
+    uint32_t date = 0;  // year << 16 | month << 8 | day, when dates_packed()
+    uint32_t value[kValueSlots];
+  };
+  static_assert(sizeof(Row) == 64, "a row is one cache line");
+
+  // Interns names only when `with_names` (a config with a name comparison).
+  RecordTable(const PreparedRecords& prepared, bool with_names)
+      : prepared_(prepared) {
+    if (with_names) lists_ = std::make_unique<TokenLists>(prepared);
+    rows_.reserve(prepared.size);
+    Extend();
+  }
+  RecordTable(const RecordTable&) = delete;
+  RecordTable& operator=(const RecordTable&) = delete;
+
+  const Row& row(uint32_t record) const { return rows_[record]; }
+  size_t size() const { return rows_.size(); }
+  // REQUIRES: made `with_names`.
+  TokenLists& lists() const { return *lists_; }
+
+  // Whether every date fits `Row::date` (else comparators read the
+  // prepared dates).
+  bool dates_packed() const { return dates_packed_; }
+  static PartialDate UnpackDate(uint32_t packed) {
+    return {static_cast<int>(packed >> 16),
+            static_cast<int>(packed >> 8 & 0xFF),
+            static_cast<int>(packed & 0xFF)};
+  }
+
+  // A free value slot for a comparator's ids, or -1 when all are taken (the
+  // comparator then reads its own column).
+  int ClaimValueSlot() {
+    return values_claimed_ < kValueSlots ? static_cast<int>(values_claimed_++)
+                                         : -1;
+  }
+  void SetValue(int slot, size_t record, uint32_t id) {
+    rows_[record].value[static_cast<size_t>(slot)] = id;
+  }
+
+  // Appends the rows of records appended to the prepared set since (once
+  // for all comparators; then a no-op). Value slots start kMissingId: each
+  // comparator's Extend fills its own.
+  void Extend() {
+    for (size_t r = rows_.size(); r < prepared_.size; ++r) {
+      Row& row = rows_.emplace_back();
+      if (lists_ != nullptr) {
+        row.names = lists_->InternRow(r);
+      } else {
+        std::fill(std::begin(row.names.list), std::end(row.names.list),
+                  TokenLists::kNone);
+        std::fill(std::begin(row.names.multiset),
+                  std::end(row.names.multiset), TokenLists::kNone);
+      }
+      std::fill(std::begin(row.value), std::end(row.value), kMissingId);
+      const PartialDate& date = prepared_.birth_date[r];
+      if (date.year < 0 || date.year > 0xFFFF || date.month < 0 ||
+          date.month > 0xFF || date.day < 0 || date.day > 0xFF) {
+        dates_packed_ = false;  // out of range: compare the dates as they are
+      } else {
+        row.date = static_cast<uint32_t>(date.year) << 16 |
+                   static_cast<uint32_t>(date.month) << 8 |
+                   static_cast<uint32_t>(date.day);
+      }
+    }
+    if (lists_ != nullptr) lists_->ExtendJoints();
+  }
+
+  void Reserve(size_t records) {
+    rows_.reserve(records);
+    if (lists_ != nullptr) lists_->Reserve(records);
+  }
+
+ private:
+  const PreparedRecords& prepared_;
+  std::unique_ptr<TokenLists> lists_;
+  std::vector<Row> rows_;
+  bool dates_packed_ = true;
+  size_t values_claimed_ = 0;
+};
+
+// FieldComparator::impl() of the classes below.
+enum : int { kNameImpl = 1, kDateImpl, kPassportImpl, kTextImpl };
 
 // What the comparators of one overlay share while it is made.
 struct OverlayContext {
@@ -543,10 +653,11 @@ class CrossView {
 class NameComparator final : public FieldComparator {
  public:
   NameComparator(const ComparisonSpec& spec, const PreparedRecords& prepared,
-                 std::shared_ptr<TokenLists> lists)
+                 std::shared_ptr<RecordTable> table)
       : FieldComparator(spec.name, {"exact", "close", "similar", "different"}),
         prepared_(prepared),
-        lists_(std::move(lists)),
+        table_(std::move(table)),
+        lists_(&table_->lists()),
         field_(spec.field),
         close_(spec.similarity_levels[0]),
         similar_(spec.similarity_levels[1]),
@@ -563,7 +674,7 @@ class NameComparator final : public FieldComparator {
       alt_from_full_ = partner_.has_value();
       if (partner_.has_value()) other_slot_ = TokenLists::SlotOf(*partner_);
     } else {
-      AppendSides(*lists_, prepared.size, &sides_);
+      AppendSides(*lists_, BaseRowOf{table_.get()}, prepared.size, &sides_);
     }
     if (tf_) {
       std::vector<std::string> keys(prepared.size);
@@ -582,15 +693,15 @@ class NameComparator final : public FieldComparator {
   uint8_t Level(uint32_t a, uint32_t b) const override {
     const BaseView view(*lists_, epoch_);
     if (by_row_) {
-      const TokenLists::Row& row_a = lists_->row(a);
-      const TokenLists::Row& row_b = lists_->row(b);
+      const TokenLists::Row& row_a = table_->row(a).names;
+      const TokenLists::Row& row_b = table_->row(b).names;
       return SidesLevel(view, SideOf(row_a), SideOf(row_b), &row_a, &row_b);
     }
     return SidesLevel(view, sides_[a], sides_[b], nullptr, nullptr);
   }
 
   int64_t TermId(uint32_t record) const override {
-    return record < term_ids_.size() ? term_ids_[record] : -1;
+    return record < term_ids_.size() ? TermIdOf(term_ids_[record]) : -1;
   }
 
   std::string Describe(uint32_t record) const override {
@@ -602,13 +713,15 @@ class NameComparator final : public FieldComparator {
   }
 
   void Extend() override {
-    lists_->Extend();  // once for all name comparators; then a no-op
-    if (!by_row_) AppendSides(*lists_, prepared_.size, &sides_);
+    table_->Extend();  // once for all comparators; then a no-op
+    if (!by_row_) {
+      AppendSides(*lists_, BaseRowOf{table_.get()}, prepared_.size, &sides_);
+    }
     // term_ids_ stays as made: appended records have no term id.
   }
 
   void Reserve(size_t records) override {
-    lists_->Reserve(records);
+    table_->Reserve(records);
     if (!by_row_) sides_.reserve(records);
   }
 
@@ -622,12 +735,19 @@ class NameComparator final : public FieldComparator {
   std::unique_ptr<OverlayState> MakeOverlayState(
       OverlayContext& context) const override {
     auto state = std::make_unique<Overlay>();
-    std::shared_ptr<OverlayLists>& lists = context.lists[lists_.get()];
+    std::shared_ptr<OverlayLists>& lists = context.lists[lists_];
     if (lists == nullptr) {
       lists = std::make_shared<OverlayLists>(*lists_, context.small);
     }
     state->lists = lists;
-    if (!by_row_) AppendSides(*lists, context.small.size, &state->sides);
+    if (!by_row_) {
+      const OverlayLists& rows = *lists;
+      AppendSides(*lists,
+                  [&rows](uint32_t r) -> const TokenLists::Row& {
+                    return rows.row(r);
+                  },
+                  context.small.size, &state->sides);
+    }
     state->epoch = LevelMemo::NewEpoch();
     return state;
   }
@@ -638,7 +758,7 @@ class NameComparator final : public FieldComparator {
     const CrossView view(*overlay.lists, epoch_, overlay.epoch);
     if (by_row_) {
       const TokenLists::Row& row_a = overlay.lists->row(a);
-      const TokenLists::Row& row_b = lists_->row(b);
+      const TokenLists::Row& row_b = table_->row(b).names;
       return SidesLevel(view, SideOf(row_a), SideOf(row_b), &row_a, &row_b);
     }
     return SidesLevel(view, overlay.sides[a], sides_[b], nullptr, nullptr);
@@ -676,6 +796,9 @@ class NameComparator final : public FieldComparator {
     return tf_ && side != TokenLists::kNone && (side & kAltBit) == 0;
   }
 
+  const RecordTable* table() const override { return table_.get(); }
+  int impl() const override { return kNameImpl; }
+
  private:
   static constexpr uint8_t kMissing = 4;
   // Set in a side's list id when the tokens stand in from the full name.
@@ -694,15 +817,23 @@ class NameComparator final : public FieldComparator {
     return full == TokenLists::kNone ? full : full | kAltBit;
   }
   uint32_t SideOf(uint32_t record) const {
-    return by_row_ ? SideOf(lists_->row(record)) : sides_[record];
+    return by_row_ ? SideOf(table_->row(record).names) : sides_[record];
   }
 
+  // The base's name rows, for AppendSides.
+  struct BaseRowOf {
+    const RecordTable* table;
+    const TokenLists::Row& operator()(uint32_t r) const {
+      return table->row(r).names;
+    }
+  };
+
   // Full name and any name: appends the sides of records sides->size() to
-  // `records` of `lists` (a TokenLists or an OverlayLists): for a full name
-  // that is empty, given name then surname; for any name, given name,
-  // surname and full name joined.
-  template <typename Lists>
-  void AppendSides(Lists& lists, size_t records,
+  // `records` of `lists` (a TokenLists or an OverlayLists, whose records'
+  // rows `row_of` gives): for a full name that is empty, given name then
+  // surname; for any name, given name, surname and full name joined.
+  template <typename Lists, typename RowOf>
+  void AppendSides(Lists& lists, const RowOf& row_of, size_t records,
                    std::vector<uint32_t>* sides) const {
     if (field_.kind == FieldRef::Kind::kAnyName) {
       const std::vector<uint32_t>& joined = lists.Joined(
@@ -717,7 +848,7 @@ class NameComparator final : public FieldComparator {
         lists.Joined({Field::kGivenName, Field::kSurname});
     for (size_t r = sides->size(); r < records; ++r) {
       const uint32_t full =
-          lists.row(static_cast<uint32_t>(r)).list[TokenLists::kFull];
+          row_of(static_cast<uint32_t>(r)).list[TokenLists::kFull];
       sides->push_back(full != TokenLists::kNone ? full : parts[r]);
     }
   }
@@ -734,7 +865,9 @@ class NameComparator final : public FieldComparator {
   }
 
   // The level of sides `side_a` and `side_b`; the rows are the records'
-  // (for the swapped-name check), or null when the field has no partner.
+  // when compared by row (their multisets settle equal names without
+  // reading a List; their partner fields serve the swapped-name check),
+  // else null.
   template <typename View>
   uint8_t SidesLevel(const View& view, uint32_t side_a, uint32_t side_b,
                      const TokenLists::Row* row_a,
@@ -748,7 +881,12 @@ class NameComparator final : public FieldComparator {
     const uint32_t y = side_b & ~kAltBit;
     LevelMemo& memo = LevelMemo::ForThisThread();
     if (!alt_a && !alt_b) {
-      const uint8_t level = StraightLevel(view, memo, x, y);
+      const uint8_t level =
+          row_a != nullptr
+              ? StraightLevel(view, memo, x, y, row_a->multiset[slot_],
+                              row_b->multiset[slot_])
+              : StraightLevel(view, memo, x, y, view.Multiset(x),
+                              view.Multiset(y));
       if (level < 2) return level;
       return std::min(level, SwappedLevel(view, memo, row_a, row_b));
     }
@@ -854,11 +992,13 @@ class NameComparator final : public FieldComparator {
     return level;
   }
 
-  // TokensLevel(x, y, false), the exact case without a memo lookup.
+  // TokensLevel(x, y, false), the exact case without a memo lookup:
+  // `multiset_x` and `multiset_y` are the lists' multiset ids.
   template <typename View>
   uint8_t StraightLevel(const View& view, LevelMemo& memo, uint32_t x,
-                        uint32_t y) const {
-    if (view.Multiset(x) == view.Multiset(y)) return 0;
+                        uint32_t y, uint32_t multiset_x,
+                        uint32_t multiset_y) const {
+    if (multiset_x == multiset_y) return 0;
     return Memoized(view, memo, kStraight, x, y);
   }
 
@@ -883,18 +1023,28 @@ class NameComparator final : public FieldComparator {
         a_other == TokenLists::kNone || b_other == TokenLists::kNone) {
       return 3;
     }
-    const uint8_t crossed_mine = StraightLevel(view, memo, a_mine, b_other);
+    const auto straight_level = [&](const TokenLists::Row* x_row, size_t x_slot,
+                                    const TokenLists::Row* y_row,
+                                    size_t y_slot) {
+      return StraightLevel(view, memo, x_row->list[x_slot],
+                           y_row->list[y_slot], x_row->multiset[x_slot],
+                           y_row->multiset[y_slot]);
+    };
+    const uint8_t crossed_mine =
+        straight_level(row_a, slot_, row_b, other_slot_);
     if (crossed_mine > 2) return 3;
-    const uint8_t crossed_other = StraightLevel(view, memo, a_other, b_mine);
+    const uint8_t crossed_other =
+        straight_level(row_a, other_slot_, row_b, slot_);
     if (crossed_other > 2) return 3;
-    const int straight = StraightLevel(view, memo, a_mine, b_mine) +
-                         StraightLevel(view, memo, a_other, b_other);
+    const int straight = straight_level(row_a, slot_, row_b, slot_) +
+                         straight_level(row_a, other_slot_, row_b, other_slot_);
     if (crossed_mine + crossed_other >= straight) return 3;
     return std::max<uint8_t>(crossed_mine, 1);
   }
 
   const PreparedRecords& prepared_;
-  std::shared_ptr<TokenLists> lists_;
+  std::shared_ptr<RecordTable> table_;
+  TokenLists* lists_;  // table_'s
   FieldRef field_;
   std::optional<Field> partner_;
   double close_;
@@ -911,14 +1061,71 @@ class NameComparator final : public FieldComparator {
   // Full name and any name: per record, the side's list id; see
   // AppendSides.
   std::vector<uint32_t> sides_;
-  std::vector<int64_t> term_ids_;
+  std::vector<uint32_t> term_ids_;
+};
+
+// One 32-bit value per record for a comparator (an interned id, with
+// kMissingId and kUnknownId; a passport's ends), kept in a value slot of the
+// records' RecordTable rows so that a pair reads it with its other fields;
+// in a column of its own when the rows have no free slot. Thread-safety as
+// the comparators'.
+class RowValues {
+ public:
+  RowValues() = default;
+  RowValues(std::shared_ptr<RecordTable> table, std::vector<uint32_t> ids)
+      : table_(std::move(table)),
+        slot_(table_->ClaimValueSlot()),
+        size_(ids.size()) {
+    if (slot_ < 0) {
+      column_ = std::move(ids);
+    } else {
+      for (size_t r = 0; r < ids.size(); ++r) {
+        table_->SetValue(slot_, r, ids[r]);
+      }
+    }
+  }
+
+  const RecordTable* table() const { return table_.get(); }
+
+  uint32_t Id(uint32_t record) const {
+    return slot_ >= 0 ? table_->row(record).value[static_cast<size_t>(slot_)]
+                      : column_[record];
+  }
+
+  // Appends the ids of records size() to `records` - 1, `id_of(record)`
+  // each (after growing the table's rows).
+  template <typename IdOf>
+  void Extend(size_t records, const IdOf& id_of) {
+    table_->Extend();
+    for (size_t r = size_; r < records; ++r) {
+      if (slot_ >= 0) {
+        table_->SetValue(slot_, r, id_of(r));
+      } else {
+        column_.push_back(id_of(r));
+      }
+    }
+    size_ = std::max(size_, records);
+  }
+
+  void Reserve(size_t records) {
+    table_->Reserve(records);
+    if (slot_ < 0) column_.reserve(records);
+  }
+
+ private:
+  std::shared_ptr<RecordTable> table_;
+  int slot_ = -1;
+  size_t size_ = 0;               // records with ids
+  std::vector<uint32_t> column_;  // when slot_ < 0
 };
 
 class DateComparator final : public FieldComparator {
  public:
-  DateComparator(const ComparisonSpec& spec, const PreparedRecords& prepared)
+  DateComparator(const ComparisonSpec& spec, const PreparedRecords& prepared,
+                 std::shared_ptr<RecordTable> table)
       : FieldComparator(spec.name, LevelNames(spec.date_scope)),
         prepared_(prepared),
+        table_(std::move(table)),
         scope_(spec.date_scope) {
     // DateLevel is ordered best first, so the scope's levels keep that
     // order; levels outside the scope cannot occur within it.
@@ -927,8 +1134,6 @@ class DateComparator final : public FieldComparator {
     for (size_t l = 0; l < levels.size(); ++l) {
       level_of_[static_cast<size_t>(levels[l])] = static_cast<uint8_t>(l);
     }
-    packed_.reserve(prepared.size);
-    Extend();
   }
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
@@ -939,24 +1144,9 @@ class DateComparator final : public FieldComparator {
     return prepared_.Value(FieldRef::Of(Field::kBirthDate), record);
   }
 
-  void Extend() override {
-    for (size_t r = packed_.size(); packed_ok_ && r < prepared_.size; ++r) {
-      const PartialDate& date = prepared_.birth_date[r];
-      if (date.year < 0 || date.year > 0xFFFF || date.month < 0 ||
-          date.month > 0xFF || date.day < 0 || date.day > 0xFF) {
-        packed_ok_ = false;  // out of range: compare the dates as they are
-        std::vector<Packed>().swap(packed_);
-        break;
-      }
-      packed_.push_back({static_cast<uint16_t>(date.year),
-                         static_cast<uint8_t>(date.month),
-                         static_cast<uint8_t>(date.day)});
-    }
-  }
+  void Extend() override { table_->Extend(); }
 
-  void Reserve(size_t records) override {
-    if (packed_ok_) packed_.reserve(records);
-  }
+  void Reserve(size_t records) override { table_->Reserve(records); }
 
  protected:
   uint8_t CrossLevel(const OverlayState& state, uint32_t a,
@@ -971,6 +1161,8 @@ class DateComparator final : public FieldComparator {
                               uint32_t a) const override {
     return state.small->Value(FieldRef::Of(Field::kBirthDate), a);
   }
+  const RecordTable* table() const override { return table_.get(); }
+  int impl() const override { return kDateImpl; }
 
  private:
   static std::vector<std::string> LevelNames(DateScope scope) {
@@ -987,26 +1179,19 @@ class DateComparator final : public FieldComparator {
     return level_of_[static_cast<size_t>(CompareDates(a, b))];
   }
 
-  // The dates in 4 bytes rather than 12, so that a pair's two dates are
-  // likelier in cache (the comparison itself is a few instructions).
-  struct Packed {
-    uint16_t year;
-    uint8_t month;
-    uint8_t day;
-    PartialDate Unpacked() const { return {year, month, day}; }
-  };
-
+  // The date packed in the record's row (read with the pair's other
+  // fields), unless some date did not fit.
   PartialDate Date(uint32_t record) const {
-    return packed_ok_ ? packed_[record].Unpacked()
-                      : prepared_.birth_date[record];
+    return table_->dates_packed()
+               ? RecordTable::UnpackDate(table_->row(record).date)
+               : prepared_.birth_date[record];
   }
 
   const PreparedRecords& prepared_;
+  std::shared_ptr<RecordTable> table_;
   const DateScope scope_;
   // Comparator level per DateLevel (levels() for those outside the scope).
   std::array<uint8_t, kDateLevelCount> level_of_{};
-  bool packed_ok_ = true;  // false once some date does not fit
-  std::vector<Packed> packed_;
 };
 
 uint8_t PassportLevelNumber(const std::string& a, const std::string& b) {
@@ -1025,26 +1210,58 @@ uint8_t PassportLevelNumber(const std::string& a, const std::string& b) {
   return 4;
 }
 
+// A passport number's first and last three characters, hashed into 15 and
+// 16 bits (bits 30..16 and 15..0), when it has at least kEndsMinLength
+// characters; else kNoEnds. Two different numbers of that length whose
+// first three differ and whose last three differ are kDifferent: one edit
+// leaves the first or the last three of both untouched (a substitution or
+// an insertion from 6 characters on, an adjacent transposition from 7), and
+// a prefix or suffix copy (4 or more characters) keeps the first or the
+// last three. So most unrelated pairs are settled from the rows, without
+// reading the numbers (another cache miss per record) or an edit distance.
+constexpr size_t kEndsMinLength = 7;
+constexpr uint32_t kNoEnds = 0x80000000u;
+
+uint32_t PassportEnds(const std::string& number) {
+  if (number.size() < kEndsMinLength) return kNoEnds;
+  uint32_t head = 0;
+  uint32_t tail = 0;
+  std::memcpy(&head, number.data(), 3);
+  std::memcpy(&tail, number.data() + number.size() - 3, 3);
+  return (head * 0x9E3779B1u) >> 17 << 16 | (tail * 0x85EBCA6Bu) >> 16;
+}
+
+// Whether the ends (PassportEnds) of two numbers show them kDifferent when
+// they are not equal.
+bool EndsDiffer(uint32_t ends_a, uint32_t ends_b) {
+  return ((ends_a | ends_b) & kNoEnds) == 0 &&
+         (ends_a >> 16) != (ends_b >> 16) &&
+         (ends_a & 0xFFFF) != (ends_b & 0xFFFF);
+}
+
 class PassportComparator final : public FieldComparator {
  public:
   PassportComparator(const ComparisonSpec& spec,
-                     const PreparedRecords& prepared)
+                     const PreparedRecords& prepared,
+                     std::shared_ptr<RecordTable> table)
       : FieldComparator(spec.name,
                         {"exact", "one_edit", "prefix_or_suffix", "different"}),
         prepared_(prepared),
-        ids_(InternValues(prepared.passport)) {}
+        ids_(table, InternValues(prepared.passport)),
+        ends_(std::move(table), AllEnds(prepared)) {}
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
     // Interned: missing and equal numbers, most pairs, need no string work.
-    const int64_t ia = ids_[a];
-    const int64_t ib = ids_[b];
-    if (ia < 0 || ib < 0) {
+    const uint32_t ia = ids_.Id(a);
+    const uint32_t ib = ids_.Id(b);
+    if (ia >= kUnknownId || ib >= kUnknownId) {
       if (ia == kMissingId || ib == kMissingId) return 4;
       // An appended record's number is not interned.
       if (prepared_.passport[a] == prepared_.passport[b]) return 0;
     } else if (ia == ib) {
       return 0;
     }
+    if (EndsDiffer(ends_.Id(a), ends_.Id(b))) return 3;
     return PassportLevelNumber(prepared_.passport[a], prepared_.passport[b]);
   }
 
@@ -1053,12 +1270,18 @@ class PassportComparator final : public FieldComparator {
   }
 
   void Extend() override {
-    for (size_t r = ids_.size(); r < prepared_.size; ++r) {
-      ids_.push_back(prepared_.passport[r].empty() ? kMissingId : kUnknownId);
-    }
+    ids_.Extend(prepared_.size, [this](size_t r) {
+      return prepared_.passport[r].empty() ? kMissingId : kUnknownId;
+    });
+    ends_.Extend(prepared_.size, [this](size_t r) {
+      return PassportEnds(prepared_.passport[r]);
+    });
   }
 
-  void Reserve(size_t records) override { ids_.reserve(records); }
+  void Reserve(size_t records) override {
+    ids_.Reserve(records);
+    ends_.Reserve(records);
+  }
 
  protected:
   uint8_t CrossLevel(const OverlayState& state, uint32_t a,
@@ -1073,6 +1296,8 @@ class PassportComparator final : public FieldComparator {
                               uint32_t a) const override {
     return state.small->passport[a];
   }
+  const RecordTable* table() const override { return ids_.table(); }
+  int impl() const override { return kPassportImpl; }
 
  private:
   static uint8_t Compare(const std::string& a, const std::string& b) {
@@ -1081,14 +1306,25 @@ class PassportComparator final : public FieldComparator {
     return PassportLevelNumber(a, b);
   }
 
+  static std::vector<uint32_t> AllEnds(const PreparedRecords& prepared) {
+    std::vector<uint32_t> ends;
+    ends.reserve(prepared.size);
+    for (const std::string& number : prepared.passport) {
+      ends.push_back(PassportEnds(number));
+    }
+    return ends;
+  }
+
   const PreparedRecords& prepared_;
-  std::vector<int64_t> ids_;  // kMissingId, kUnknownId or the interned id
+  RowValues ids_;
+  RowValues ends_;  // PassportEnds of each number
 };
 
 // Values as folded text: equal or not (kExact), or within edit bounds.
 class TextComparator final : public FieldComparator {
  public:
-  TextComparator(const ComparisonSpec& spec, const PreparedRecords& prepared)
+  TextComparator(const ComparisonSpec& spec, const PreparedRecords& prepared,
+                 std::shared_ptr<RecordTable> table)
       : FieldComparator(spec.name, spec.kind == ComparatorKind::kExact
                                        ? std::vector<std::string>{"exact",
                                                                   "different"}
@@ -1107,13 +1343,13 @@ class TextComparator final : public FieldComparator {
     for (size_t r = 0; r < prepared.size; ++r) {
       values_[r] = prepared.Value(spec.field, r);
     }
-    ids_ = InternValues(values_);
+    ids_ = RowValues(std::move(table), InternValues(values_));
   }
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
-    const int64_t ia = ids_[a];
-    const int64_t ib = ids_[b];
-    if (ia < 0 || ib < 0) {
+    const uint32_t ia = ids_.Id(a);
+    const uint32_t ib = ids_.Id(b);
+    if (ia >= kUnknownId || ib >= kUnknownId) {
       if (ia == kMissingId || ib == kMissingId) {
         return static_cast<uint8_t>(levels());
       }
@@ -1126,7 +1362,7 @@ class TextComparator final : public FieldComparator {
   }
 
   int64_t TermId(uint32_t record) const override {
-    return tf_ ? std::max(ids_[record], kMissingId) : -1;
+    return tf_ ? TermIdOf(ids_.Id(record)) : -1;
   }
 
   std::string Describe(uint32_t record) const override {
@@ -1136,13 +1372,15 @@ class TextComparator final : public FieldComparator {
   void Extend() override {
     for (size_t r = values_.size(); r < prepared_.size; ++r) {
       values_.push_back(prepared_.Value(field_, r));
-      ids_.push_back(values_.back().empty() ? kMissingId : kUnknownId);
     }
+    ids_.Extend(prepared_.size, [this](size_t r) {
+      return values_[r].empty() ? kMissingId : kUnknownId;
+    });
   }
 
   void Reserve(size_t records) override {
     values_.reserve(records);
-    ids_.reserve(records);
+    ids_.Reserve(records);
   }
 
  protected:
@@ -1175,6 +1413,8 @@ class TextComparator final : public FieldComparator {
   bool OverlayHasTerm(const OverlayState& state, uint32_t a) const override {
     return tf_ && !static_cast<const Overlay&>(state).values[a].empty();
   }
+  const RecordTable* table() const override { return ids_.table(); }
+  int impl() const override { return kTextImpl; }
 
  private:
   // The level of two present values that are not known to be equal.
@@ -1197,7 +1437,7 @@ class TextComparator final : public FieldComparator {
   int max_edits_;
   bool tf_;
   std::vector<std::string> values_;
-  std::vector<int64_t> ids_;  // kMissingId, kUnknownId or the interned id
+  RowValues ids_;
 };
 
 }  // namespace
@@ -1205,7 +1445,12 @@ class TextComparator final : public FieldComparator {
 absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
     const LinkerConfig& config, const PreparedRecords& prepared) {
   std::vector<std::unique_ptr<FieldComparator>> comparators;
-  std::shared_ptr<TokenLists> lists;  // shared by the name comparators
+  const bool with_names = std::any_of(
+      config.comparisons.begin(), config.comparisons.end(),
+      [](const ComparisonSpec& spec) {
+        return spec.kind == ComparatorKind::kName && spec.field.IsNameField();
+      });
+  auto table = std::make_shared<RecordTable>(prepared, with_names);
   for (const ComparisonSpec& spec : config.comparisons) {
     const bool is_date = spec.field.kind == FieldRef::Kind::kField &&
                          spec.field.field == Field::kBirthDate;
@@ -1218,9 +1463,8 @@ absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
               "config: comparison \"", spec.name, "\": ", spec.field.Name(),
               " is not a name field; use a string comparator"));
         }
-        if (lists == nullptr) lists = std::make_shared<TokenLists>(prepared);
         comparators.push_back(
-            std::make_unique<NameComparator>(spec, prepared, lists));
+            std::make_unique<NameComparator>(spec, prepared, table));
         break;
       case ComparatorKind::kDate:
         if (!is_date) {
@@ -1229,7 +1473,8 @@ absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
               "\": the date comparator needs the birth_date field (map the "
               "column onto it)"));
         }
-        comparators.push_back(std::make_unique<DateComparator>(spec, prepared));
+        comparators.push_back(
+            std::make_unique<DateComparator>(spec, prepared, table));
         break;
       case ComparatorKind::kPassport:
         if (!is_passport) {
@@ -1238,11 +1483,12 @@ absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
               "\": the passport comparator needs the passport_no field"));
         }
         comparators.push_back(
-            std::make_unique<PassportComparator>(spec, prepared));
+            std::make_unique<PassportComparator>(spec, prepared, table));
         break;
       case ComparatorKind::kString:
       case ComparatorKind::kExact:
-        comparators.push_back(std::make_unique<TextComparator>(spec, prepared));
+        comparators.push_back(
+            std::make_unique<TextComparator>(spec, prepared, table));
         break;
     }
   }
@@ -1261,6 +1507,45 @@ ComparatorOverlay::ComparatorOverlay(
     state->small = &small;
     states_.push_back(std::move(state));
   }
+}
+
+PairLevels::PairLevels(
+    const std::vector<std::unique_ptr<FieldComparator>>& comparators) {
+  for (const auto& comparator : comparators) {
+    steps_.push_back({comparator->impl(), comparator.get()});
+  }
+  if (!comparators.empty()) table_ = comparators.front()->table();
+}
+
+void PairLevels::Levels(uint32_t a, uint32_t b, uint8_t* levels) const {
+  // The classes are final: these calls are direct, and inlined.
+  for (size_t c = 0; c < steps_.size(); ++c) {
+    const FieldComparator* comparator = steps_[c].comparator;
+    switch (steps_[c].impl) {
+      case kNameImpl:
+        levels[c] = static_cast<const NameComparator*>(comparator)->Level(a, b);
+        break;
+      case kDateImpl:
+        levels[c] = static_cast<const DateComparator*>(comparator)->Level(a, b);
+        break;
+      case kPassportImpl:
+        levels[c] =
+            static_cast<const PassportComparator*>(comparator)->Level(a, b);
+        break;
+      case kTextImpl:
+        levels[c] = static_cast<const TextComparator*>(comparator)->Level(a, b);
+        break;
+      default:
+        levels[c] = comparator->Level(a, b);
+    }
+  }
+}
+
+void PairLevels::Prefetch(uint32_t record) const {
+  // One row holds what the comparators read of a record, but for the text
+  // of names and values met for the first time (rarer, and not known
+  // before the row is read).
+  if (table_ != nullptr) __builtin_prefetch(&table_->row(record));
 }
 
 ComparatorOverlay::~ComparatorOverlay() = default;

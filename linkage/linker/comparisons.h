@@ -37,17 +37,22 @@
 namespace reckon {
 
 class ComparatorOverlay;
+class PairLevels;
 struct OverlayContext;  // comparisons.cc
+class RecordTable;      // comparisons.cc
 
 // Thread-safe: Level and the other const methods may run concurrently
 // (with each other and with overlays' methods); Extend may not run
 // concurrently with anything.
 //
-// Cost: the name comparators intern each record's token lists when made
-// (MakeComparators) and memoize the levels of list pairs per thread (a
-// 256 KiB table per thread that calls Level, kept for the thread's life),
-// so a pair whose names were met before costs a few integer comparisons.
-// Memoized and computed levels are the same, whatever the threads.
+// Cost: MakeComparators interns each record's token lists and values and
+// packs what the comparators read of a record (list ids, date, value ids)
+// into one 64-byte row shared by all of them, so a pair reads two rows
+// (PairLevels can prefetch them). The name comparators memoize the levels
+// of list pairs per thread (a 256 KiB table per thread that calls Level,
+// kept for the thread's life), so a pair whose names were met before costs
+// a few integer comparisons. Memoized and computed levels are the same,
+// whatever the threads.
 class FieldComparator {
  public:
   virtual ~FieldComparator() = default;
@@ -114,8 +119,16 @@ class FieldComparator {
     return false;
   }
 
+  // The per-record rows Level reads (shared by the comparators of one
+  // MakeComparators call), for PairLevels::Prefetch; null when none.
+  virtual const RecordTable* table() const { return nullptr; }
+  // Which comparator class of comparisons.cc this is (0: another), so that
+  // PairLevels calls Level without a virtual call per comparison.
+  virtual int impl() const { return 0; }
+
  private:
   friend class ComparatorOverlay;
+  friend class PairLevels;
 
   std::string name_;
   std::vector<std::string> level_names_;
@@ -125,6 +138,43 @@ class FieldComparator {
 // outlive them.
 absl::StatusOr<std::vector<std::unique_ptr<FieldComparator>>> MakeComparators(
     const LinkerConfig& config, const PreparedRecords& prepared);
+
+// All comparisons of a pair at once, over comparators made by one
+// MakeComparators call: the linker's per-pair work.
+//
+//   PairLevels pair_levels(comparators);
+//   std::vector<uint8_t> levels(pair_levels.size());
+//   pair_levels.Prefetch(next_a); pair_levels.Prefetch(next_b);
+//   pair_levels.Levels(a, b, levels.data());
+//
+// At scale a pair's time is mostly the cache misses on its two records'
+// state (one 64-byte row each: name list ids, packed date, interned
+// values); a caller that knows its next pairs a few pairs ahead hides them
+// with Prefetch. The comparators must outlive this and not change
+// (Extend) while it is used. Thread-safe as FieldComparator::Level.
+class PairLevels {
+ public:
+  explicit PairLevels(
+      const std::vector<std::unique_ptr<FieldComparator>>& comparators);
+
+  size_t size() const { return steps_.size(); }
+
+  // Writes comparators[c]->Level(a, b) to levels[c] for every c.
+  // REQUIRES: `levels` has size() entries.
+  void Levels(uint32_t a, uint32_t b, uint8_t* levels) const;
+
+  // Starts loading the state Levels reads of `record`; a hint with no
+  // effect on results.
+  void Prefetch(uint32_t record) const;
+
+ private:
+  struct Step {
+    int impl;  // FieldComparator::impl()
+    const FieldComparator* comparator;
+  };
+  std::vector<Step> steps_;
+  const RecordTable* table_ = nullptr;
+};
 
 // A small prepared set (a probe, a batch) compared in place with the base
 // of `comparators` (the set MakeComparators made them over): Level(c, a, b)

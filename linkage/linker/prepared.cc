@@ -268,11 +268,14 @@ absl::StatusOr<PreparedRecords> PrepareRecords(
   prepared.nationality.resize(n);
   prepared.passport.resize(n);
   const std::vector<FieldRef> string_fields = StringFieldsUsed(config);
+  // Every column first, then pointers to them: an insertion into the
+  // flat_hash_map may move the values inserted before it.
+  for (const FieldRef& field : string_fields) {
+    prepared.strings[field.Name()].resize(n);
+  }
   std::vector<std::vector<std::string>*> string_columns;
   for (const FieldRef& field : string_fields) {
-    std::vector<std::string>& column = prepared.strings[field.Name()];
-    column.resize(n);
-    string_columns.push_back(&column);
+    string_columns.push_back(&prepared.strings.find(field.Name())->second);
   }
   std::atomic<uint64_t> bad_dates{0};
   std::atomic<uint64_t> bad_sex{0};

@@ -1,24 +1,57 @@
 // The linkage backend over the matching core (see linkage_backend.h for
 // what it does; this file says how).
 //
+// A batch's way in (CommitAndResolve). Scoring a batch needs the batches
+// before it indexed (a record may join an entity a previous batch started),
+// and its entity assignments go in its own store transaction (one fsync;
+// a crash leaves records and assignments together or neither). So that the
+// next batch scores while this one's transaction and fsync run, a batch is
+// indexed in memory BEFORE its commit: score and index one batch at a time
+// (persist_mu_), then commit outside that section, in the order the batches
+// were indexed (commit turns). The guarantees stay those of the store:
+// - the reply comes after the batch's durable commit, as before;
+// - nothing acknowledged is lost: the store is the truth; the index is
+//   rebuilt from it at start;
+// - a resubmitted batch is never counted twice (the store's batch key);
+//   it is not resolved first when its key is already committed, or when
+//   the index has any of its records (its first submission in flight), and
+//   turns keep it from reaching the store before its first submission;
+// - nothing half-written: one transaction per batch.
+// What is new is that the index may hold a batch for the ~100 ms before its
+// commit: a concurrent Resolve may name those records (read uncommitted,
+// the answer is the one the index gives once the commit lands). If the
+// commit then does not store what was indexed (SQLite fails; the store
+// rejects a record the index lacked, stored by another process; a batch
+// key committed meanwhile), the index is marked stale: reads answer
+// kUnavailable, batches are stored without resolution, and a relink
+// rebuilds the index from the store (ids kept, as at start). The resolver
+// cannot un-index (it appends to the link's comparators), so a rebuild is
+// the undo; these failures are rare, the common refusals (record id
+// already stored and indexed, duplicate batch) are caught before indexing.
+// Alternatives not taken: group commit (several batches in one
+// transaction) still needs each batch indexed before the next scores, so
+// it needs this same undo; scoring against the index plus the uncommitted
+// batches needs comparators over two overlays (linkage/linker).
+//
 // Locks, always taken in this order:
-//   persist_mu_  serializes what writes entity assignments to the store (a
-//                batch's resolution and commit, a relink's save), so that a
-//                relink's "replace every assignment" never overwrites a
-//                newer batch, and a batch's assignments, named before its
-//                commit, are those the index then takes. It also guards the
-//                entity id sequence (next_entity_), whose reservations in
-//                the store so happen outside mu_. It is held across a
-//                batch's store transaction (with no index lock), so batches
-//                score and commit one at a time; their preparation runs
-//                beside that.
+//   persist_mu_  serializes what changes the index or writes entity
+//                assignments outside a batch's own transaction: a batch's
+//                scoring and indexing (and taking its commit turn), the
+//                resolution of a batch stored without it (OnRecordsStored),
+//                a relink's swap and save. A relink's save first waits for
+//                every batch indexed to be committed, so that its "replace
+//                every assignment" never precedes a batch's own. It also
+//                guards the entity id sequence (next_entity_), whose
+//                reservations in the store so happen outside mu_. It is
+//                not held across a batch's store transaction.
 //   mu_          reader/writer lock over the serving index: Resolve and the
 //                other reads share it, and so does the slow half of adding
 //                a batch (Resolver::ScoreBatch, which only reads); indexing
 //                the scored batch (CommitBatch, appends) and swapping in a
 //                relinked index take it exclusively, in memory only, never
 //                across a store write. So Resolve waits at most for a
-//                batch's commit, never for its scoring.
+//                batch's indexing, never for its scoring or its commit.
+//   turn_mu_     the commit turns (done_turns_).
 //   ops_mu_      the operations table.
 #include <algorithm>
 #include <atomic>
@@ -34,6 +67,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -152,15 +186,21 @@ class ResolvingLinkage final : public LinkageBackend {
     return absl::OkStatus();
   }
 
-  // Resolves the batch before its commit so that its assignments go in its
-  // own transaction (one fsync, and a crash leaves records and assignments
-  // together): prepare with no lock; under persist_mu_, score under the
-  // shared lock and name the entities (new ones by the ids the commit will
-  // hand out, persist_mu_ keeping anyone else from taking ids or changing
-  // the index); commit to the store with no index lock; index the batch
-  // under the exclusive lock. When the batch cannot be resolved first (no
-  // index yet, a failure, a record id already stored) it is committed
-  // alone and resolved after, as OnRecordsStored.
+  // Resolves and indexes the batch before its commit, then commits it with
+  // its assignments in one transaction outside persist_mu_, so that the
+  // next batch scores while this one's transaction is written (see the file
+  // comment for why this keeps the guarantees):
+  //   1. prepare with no lock;
+  //   2. under persist_mu_: take the batch's commit turn; score under the
+  //      shared lock and name the entities; index the batch under the
+  //      exclusive lock (the index now holds it, uncommitted);
+  //   3. with no lock but the turn: commit to the store; then, under the
+  //      exclusive lock, hand the stored records to a running relink and,
+  //      if the commit did not store what was indexed, mark the index stale
+  //      and start a relink to rebuild it from the store.
+  // A batch not resolved in step 2 (no index yet, a stale one, a failure,
+  // a record the index or store has already, a batch id committed before)
+  // is committed alone and resolved after, as OnRecordsStored.
   absl::StatusOr<store::CommitResult> CommitAndResolve(
       store::SqliteStore& store, store::BatchToCommit batch,
       const ExecOptions& exec) override {
@@ -174,73 +214,126 @@ class ResolvingLinkage final : public LinkageBackend {
     std::optional<PendingBatch> pending;
     absl::Status resolved;
     if (prepared_for != nullptr && !records.empty()) {
-      absl::StatusOr<PendingBatch> prepared =
-          prepared_for->resolver->PrepareBatch(records, exec);
-      if (prepared.ok()) {
-        pending = *std::move(prepared);
-      } else {
-        resolved = prepared.status();
+      // A batch id committed before makes a duplicate: indexing its records
+      // first would only have to be undone.
+      absl::StatusOr<bool> committed = store.HasBatch(batch.key);
+      if (!committed.ok()) {
+        resolved = committed.status();
+      } else if (!*committed) {
+        absl::StatusOr<PendingBatch> prepared =
+            prepared_for->resolver->PrepareBatch(records, exec);
+        if (prepared.ok()) {
+          pending = *std::move(prepared);
+        } else {
+          resolved = prepared.status();
+        }
       }
     }
     const absl::Time prepared_at = absl::Now();
-    absl::ReleasableMutexLock persist(&persist_mu_);
-    const absl::Time locked_at = absl::Now();
-    const Index* scored_against = nullptr;
+    uint64_t turn = 0;
+    bool indexed = false;
+    bool indexed_in_part = false;
     std::vector<Record> fresh;
     int64_t joining = 0;
     int64_t starting = 0;
-    if (resolved.ok() && pending.has_value()) {
-      absl::ReaderMutexLock lock(&mu_);
-      if (index_ != nullptr) {
-        resolved = ScoreAndNameLocked(prepared_for, records, exec, &*pending,
-                                      &fresh, &joining, &starting, &batch);
-        if (resolved.ok()) scored_against = index_.get();
-      }
-    }
-    if (scored_against == nullptr) {
-      batch.assignments.clear();
-      if (!resolved.ok()) {
-        Log(LogLevel::kError, "resolve_before_commit_failed",
-            {{"code", absl::StatusCodeToString(resolved.code())}});
-      }
-    }
-    const absl::Time scored_at = absl::Now();
-    RECKON_ASSIGN_OR_RETURN(store::CommitResult result,
-                            store.CommitBatch(batch));
-    const absl::Time saved_at = absl::Now();
-    if (result.duplicate || result.accepted == 0) return result;
-    if (!result.assignments_stored) {
-      persist.Release();
-      ResolveStored(*this, std::move(batch), result, exec);
-      return result;
-    }
-    // Index the batch: appends only.
-    absl::Status indexed = [&]() -> absl::Status {
-      absl::WriterMutexLock lock(&mu_);
-      if (capturing_) {
-        pending_.insert(pending_.end(), records.begin(), records.end());
-      }
-      if (index_.get() != scored_against) {
-        return absl::InternalError(
-            "resolve: the index changed while a batch was committed");
-      }
-      RECKON_ASSIGN_OR_RETURN(AddReport report,
-                              index_->resolver->CommitBatch(std::move(*pending)));
-      std::vector<store::EntityAssignment> named;
-      RECKON_RETURN_IF_ERROR(
-          RecordAddedLocked(*index_, fresh, report, &named));
-      for (size_t i = 0; i < named.size(); ++i) {
-        if (named[i].entity_id != batch.assignments[i].entity_id) {
-          return absl::InternalError(
-              "resolve: an entity was named otherwise than stored");
+    absl::Time locked_at;
+    absl::Time scored_at;
+    {
+      absl::MutexLock persist(&persist_mu_);
+      locked_at = absl::Now();
+      turn = ++issued_turns_;
+      const Index* scored_against = nullptr;
+      if (resolved.ok() && pending.has_value()) {
+        absl::ReaderMutexLock lock(&mu_);
+        // Only a batch whose every record is new to the index (and distinct)
+        // is resolved first: the store would reject the others, and the
+        // index must hold exactly what the commit stores.
+        if (index_ != nullptr && !stale_ &&
+            FreshLocked(*index_, records).size() == records.size() &&
+            DistinctKeys(records)) {
+          resolved = ScoreAndNameLocked(prepared_for, records, exec,
+                                        &*pending, &fresh, &joining,
+                                        &starting, &batch);
+          if (resolved.ok()) scored_against = index_.get();
         }
       }
-      return absl::OkStatus();
-    }();
-    if (!indexed.ok()) {
-      Log(LogLevel::kError, "index_after_commit_failed",
-          {{"sequence", result.sequence},
-           {"code", absl::StatusCodeToString(indexed.code())}});
+      scored_at = absl::Now();
+      if (scored_against != nullptr) {
+        absl::WriterMutexLock lock(&mu_);
+        if (index_.get() == scored_against && !stale_) {
+          resolved = IndexScoredLocked(std::move(*pending), fresh, batch);
+          indexed = resolved.ok();
+          if (!resolved.ok() &&
+              resolved.code() != absl::StatusCode::kFailedPrecondition) {
+            // Indexed in part: only a rebuild is sure to undo it.
+            stale_ = true;
+            indexed_in_part = true;
+          }
+        }
+      }
+      if (!indexed) {
+        batch.assignments.clear();
+        if (!resolved.ok()) {
+          Log(LogLevel::kError, "resolve_before_commit_failed",
+              {{"code", absl::StatusCodeToString(resolved.code())}});
+        }
+      }
+    }
+    const absl::Time indexed_at = absl::Now();
+
+    // 3. The commit, in turn order (so that a batch resolved after another
+    // never reaches the store before it: a resubmitted batch then always
+    // finds its first submission committed).
+    {
+      absl::MutexLock lock(&turn_mu_);
+      auto my_turn = [this, turn]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(turn_mu_) {
+        return done_turns_ + 1 == turn;
+      };
+      turn_mu_.Await(absl::Condition(&my_turn));
+    }
+    const absl::Time turn_at = absl::Now();
+    absl::StatusOr<store::CommitResult> result = store.CommitBatch(batch);
+    const absl::Time saved_at = absl::Now();
+    const bool mismatch =
+        indexed_in_part ||
+        (indexed && (!result.ok() || result->duplicate ||
+                     !result->assignments_stored ||
+                     result->accepted != static_cast<int64_t>(fresh.size())));
+    std::vector<Record> stored;
+    if (result.ok()) stored = StoredRecords(std::move(batch), *result);
+    {
+      absl::WriterMutexLock lock(&mu_);
+      if (capturing_) {
+        pending_.insert(pending_.end(), stored.begin(), stored.end());
+      }
+      if (mismatch) stale_ = true;
+    }
+    {
+      absl::MutexLock lock(&turn_mu_);
+      done_turns_ = turn;
+    }
+    if (mismatch) {
+      const std::string code =
+          result.ok() ? std::string("OK")
+                      : absl::StatusCodeToString(result.status().code());
+      Log(LogLevel::kError, "commit_after_index_failed",
+          {{"code", code}, {"duplicate", result.ok() && result->duplicate}});
+      // The index holds records the store does not: rebuild it from the
+      // store. Reads answer kUnavailable meanwhile.
+      absl::Status rebuild = StartRelink(v1::RelinkRequest()).status();
+      if (!rebuild.ok()) {
+        Log(LogLevel::kError, "rebuild_failed",
+            {{"code", absl::StatusCodeToString(rebuild.code())}});
+      }
+    }
+    if (!result.ok()) return result.status();
+    if (result->duplicate || result->accepted == 0) return result;
+    if (!indexed) {
+      if (absl::Status status = OnRecordsStored(stored, exec); !status.ok()) {
+        Log(LogLevel::kError, "resolve_after_commit_failed",
+            {{"sequence", result->sequence},
+             {"code", absl::StatusCodeToString(status.code())}});
+      }
       return result;
     }
     // Counts only: no personal data in logs.
@@ -254,9 +347,11 @@ class ResolvingLinkage final : public LinkageBackend {
          {"prepare_ms", absl::ToDoubleMilliseconds(prepared_at - start)},
          {"wait_ms", absl::ToDoubleMilliseconds(locked_at - prepared_at)},
          {"score_ms", absl::ToDoubleMilliseconds(scored_at - locked_at)},
+         // Indexing under the exclusive lock, before the commit.
+         {"index_ms", absl::ToDoubleMilliseconds(indexed_at - scored_at)},
+         {"turn_ms", absl::ToDoubleMilliseconds(turn_at - indexed_at)},
          // The batch's transaction: records and assignments, one fsync.
-         {"save_ms", absl::ToDoubleMilliseconds(saved_at - scored_at)},
-         {"commit_ms", absl::ToDoubleMilliseconds(absl::Now() - saved_at)}});
+         {"save_ms", absl::ToDoubleMilliseconds(saved_at - turn_at)}});
     return result;
   }
 
@@ -282,7 +377,7 @@ class ResolvingLinkage final : public LinkageBackend {
     int64_t joining = 0;
     {
       absl::ReaderMutexLock lock(&mu_);
-      if (index_ != nullptr) {
+      if (index_ != nullptr && !stale_) {
         scored_against = index_.get();
         fresh = FreshLocked(*index_, records);
         if (index_ != prepared_for || fresh.size() != records.size()) {
@@ -303,10 +398,9 @@ class ResolvingLinkage final : public LinkageBackend {
     AddReport report;
     {
       absl::WriterMutexLock lock(&mu_);
-      if (capturing_) {
-        pending_.insert(pending_.end(), records.begin(), records.end());
-      }
-      if (index_ == nullptr) return absl::OkStatus();  // the relink covers them
+      // A running relink has these records already (CommitAndResolve hands
+      // every stored record to it); a stale index is being rebuilt.
+      if (index_ == nullptr || stale_) return absl::OkStatus();
       if (index_.get() != scored_against || !pending.has_value()) {
         return absl::InternalError(
             "resolve: the index changed while a batch was scored");
@@ -522,8 +616,13 @@ class ResolvingLinkage final : public LinkageBackend {
  private:
   absl::Status CheckIndexLocked(std::string_view call) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (index_ != nullptr) return absl::OkStatus();
     const absl::string_view name(call.data(), call.size());
+    if (stale_) {
+      return absl::UnavailableError(absl::StrCat(
+          name, ": the index is being rebuilt after a failed commit; retry "
+                "when the relink is done"));
+    }
+    if (index_ != nullptr) return absl::OkStatus();
     if (capturing_) {
       return absl::UnavailableError(absl::StrCat(
           name, ": the first relink is still running; retry when it is done"));
@@ -574,6 +673,39 @@ class ResolvingLinkage final : public LinkageBackend {
       if (!index.by_key.contains(record.Key())) fresh.push_back(record);
     }
     return fresh;
+  }
+
+  // Whether no two of `records` share a key.
+  static bool DistinctKeys(const std::vector<Record>& records) {
+    absl::flat_hash_set<RecordKey> keys;
+    keys.reserve(records.size());
+    for (const Record& record : records) {
+      if (!keys.insert(record.Key()).second) return false;
+    }
+    return true;
+  }
+
+  // For CommitAndResolve: indexes `pending` (scored by ScoreAndNameLocked
+  // for `fresh`, whose assignments `batch` carries) and checks that the
+  // entities it starts get the ids named. kFailedPrecondition when the
+  // resolver refuses the batch, the index then unchanged; any other error
+  // leaves it indexed in part.
+  absl::Status IndexScoredLocked(PendingBatch pending,
+                                 const std::vector<Record>& fresh,
+                                 const store::BatchToCommit& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_, mu_) {
+    RECKON_ASSIGN_OR_RETURN(AddReport report,
+                            index_->resolver->CommitBatch(std::move(pending)));
+    std::vector<store::EntityAssignment> named;
+    absl::Status added = RecordAddedLocked(*index_, fresh, report, &named);
+    if (!added.ok()) return absl::InternalError(added.message());
+    for (size_t i = 0; i < named.size(); ++i) {
+      if (named[i].entity_id != batch.assignments[i].entity_id) {
+        return absl::InternalError(
+            "resolve: an entity was named otherwise than stored");
+      }
+    }
+    return absl::OkStatus();
   }
 
   // Makes sure `count` more entity ids can be handed out without a store
@@ -747,6 +879,9 @@ class ResolvingLinkage final : public LinkageBackend {
   void RunRelink(const std::string& name) {
     const absl::Time start = absl::Now();
     absl::StatusOr<v1::RelinkResult> result = Relink(name, start);
+    // A batch's commit failed after this relink swapped its index in, while
+    // the operation still ran (so it started none): rebuild again.
+    while (result.ok() && IsStale()) result = Relink(name, absl::Now());
     if (result.ok()) {
       Log(LogLevel::kInfo, "relink",
           {{"operation", name},
@@ -832,6 +967,18 @@ class ResolvingLinkage final : public LinkageBackend {
 
     SetProgress(name, "save");
     absl::MutexLock persist(&persist_mu_);
+    // Batches indexed but not yet committed: wait for their commits, so that
+    // the swap below sees each (handed to pending_ once stored) and none
+    // stores assignments of the old index after this relink's save. No new
+    // batch takes a turn meanwhile: that needs persist_mu_.
+    {
+      const uint64_t issued = issued_turns_;
+      absl::MutexLock lock(&turn_mu_);
+      auto drained = [this, issued]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(turn_mu_) {
+        return done_turns_ >= issued;
+      };
+      turn_mu_.Await(absl::Condition(&drained));
+    }
     std::vector<store::EntityAssignment> assignments;
     std::vector<store::EntityChange> changes;
     int64_t next_entity = 0;
@@ -849,6 +996,7 @@ class ResolvingLinkage final : public LinkageBackend {
       RECKON_RETURN_IF_ERROR(AddLocked(*index, pending_, exec, &ignored));
       pending_.clear();
       capturing_ = false;
+      stale_ = false;
       for (uint32_t r = 0; r < index->keys.size(); ++r) {
         assignments.push_back(
             {index->keys[r].source, index->keys[r].source_record_id,
@@ -992,7 +1140,20 @@ class ResolvingLinkage final : public LinkageBackend {
     absl::ReaderMutexLock lock(&mu_);
     return index_;
   }
+  bool IsStale() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::ReaderMutexLock lock(&mu_);
+    return stale_;
+  }
   bool capturing_ ABSL_GUARDED_BY(mu_) = false;
+  // The index holds records the store may not (a batch indexed before its
+  // commit, then not stored as indexed): reads answer kUnavailable and
+  // batches are not resolved until a relink swaps in a rebuilt index.
+  bool stale_ ABSL_GUARDED_BY(mu_) = false;
+  // Commit turns: CommitAndResolve takes one under persist_mu_ and commits
+  // when done_turns_ reaches the one before it (see CommitAndResolve).
+  uint64_t issued_turns_ ABSL_GUARDED_BY(persist_mu_) = 0;
+  absl::Mutex turn_mu_;
+  uint64_t done_turns_ ABSL_GUARDED_BY(turn_mu_) = 0;
   std::vector<Record> pending_ ABSL_GUARDED_BY(mu_);
   int64_t next_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;
   int64_t reserved_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;

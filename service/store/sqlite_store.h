@@ -20,7 +20,9 @@
 // Thread-safety: all methods may be called from many threads at once.
 // Commits are serialized on one write connection; reads use a separate
 // connection and see the last committed state (WAL readers never wait for
-// the writer). Several processes may open the same directory: SQLite's
+// the writer). A thread of the store's own copies the log into the
+// database (passive WAL checkpoints) beside the commits, never inside one.
+// Several processes may open the same directory: SQLite's
 // locking serializes their writes (waiting up to `busy_timeout_ms`).
 #ifndef RECKON_SERVICE_STORE_SQLITE_STORE_H_
 #define RECKON_SERVICE_STORE_SQLITE_STORE_H_
@@ -30,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -70,7 +73,7 @@ struct IndexedRecord {
   Record record;
 };
 
-// Resolution state (schema version 3): which entity each stored record
+// Resolution state (schema version 3 on): which entity each stored record
 // belongs to, the relinks that decided it, and the merges and splits each
 // relink made relative to the entities before it.
 struct EntityAssignment {
@@ -192,6 +195,10 @@ class SqliteStore {
   // kUnavailable/kInternal if SQLite fails (the transaction is rolled back).
   absl::StatusOr<CommitResult> CommitBatch(const BatchToCommit& batch);
 
+  // Whether a batch with `key` is committed (as of the last commit). A
+  // cheap look-up, for callers that prepare work a duplicate would waste.
+  absl::StatusOr<bool> HasBatch(const BatchKey& key);
+
   // The committed batch with `key`, with its records, or std::nullopt.
   absl::StatusOr<std::optional<StoredBatch>> GetBatch(const BatchKey& key);
 
@@ -237,7 +244,14 @@ class SqliteStore {
   const std::string& path() const { return path_; }
 
  private:
-  SqliteStore(std::string path, sqlite3* writer, sqlite3* reader);
+  SqliteStore(std::string path, sqlite3* writer, sqlite3* reader,
+              sqlite3* checkpointer);
+
+  // Wakes the checkpointer after a commit.
+  void NoteCommit() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
+  // The checkpointer thread: a passive checkpoint after each round of
+  // commits, until the store closes.
+  void RunCheckpoints() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
 
   absl::StatusOr<CommitResult> CommitLocked(const BatchToCommit& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
@@ -249,6 +263,14 @@ class SqliteStore {
   sqlite3* const writer_ ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;
   sqlite3* const reader_ ABSL_GUARDED_BY(read_mu_);
+  // Used by the checkpointer thread only.
+  sqlite3* const checkpointer_;
+  absl::Mutex checkpoint_mu_;
+  // Held while a checkpoint runs (the thread's or Checkpoint()'s).
+  absl::Mutex checkpointing_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  uint64_t commits_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
+  bool stop_checkpoints_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  std::thread checkpoint_thread_;
 };
 
 // Encodes extra columns as the `extra` blob: for each pair, the name and

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -347,6 +348,145 @@ TEST_F(ResolutionTest, RelinkResolveExplainEstimateAndStableIds) {
   EXPECT_EQ(state->last_relink->relink, 3);
   EXPECT_EQ(state->assignments, static_cast<int64_t>(all_.size() + 2));
   EXPECT_GT(state->next_entity, first.result().entities());
+}
+
+// A batch is indexed before its commit. When the commit then stores less
+// than was indexed (here: a record id that another process stored behind
+// the daemon's back, so the index lacks it), the index must not keep what
+// the store lacks: the daemon rebuilds it from the store, and afterwards
+// the index, the store's records and the store's assignments agree.
+// Batches from several clients at once are then resolved as they commit,
+// each record's stored entity the one the index names.
+TEST_F(ResolutionTest, IndexRebuiltWhenACommitStoresLessThanWasIndexed) {
+  auto daemon = Daemon::Start(data(), log(0));
+  ASSERT_THAT(daemon, IsOk());
+  auto clients = std::make_unique<Clients>(**daemon);
+  for (const auto& [source, records] : by_source_) {
+    SubmitRecords(*clients, source, "b1", records);
+  }
+  const v1::Operation first = RelinkAndWait(*clients);
+  ASSERT_EQ(first.state(), v1::Operation::STATE_SUCCEEDED)
+      << first.error_message();
+
+  Record behind;
+  behind.source = "late";
+  behind.source_record_id = "late-1";
+  behind.Set(Field::kGivenName, "Zorro");
+  behind.Set(Field::kSurname, "Stored");
+  behind.Set(Field::kBirthDate, "1950-05-05");
+  {
+    auto other = store::SqliteStore::Open(data());
+    ASSERT_THAT(other, IsOk());
+    store::BatchToCommit batch;
+    batch.key = {"late", "late", "behind"};
+    batch.records.push_back({0, behind});
+    auto result = (*other)->CommitBatch(batch);
+    ASSERT_THAT(result, IsOk());
+    EXPECT_EQ(result->accepted, 1);
+  }
+  Record phantom = behind;
+  phantom.Set(Field::kSurname, "Phantom");
+  Record fresh = all_[3];
+  fresh.source = "late";
+  fresh.source_record_id = "late-2";
+  {
+    v1::SubmitBatchRequest request;
+    request.set_agency("late");
+    request.mutable_batch()->set_batch_id("late-b1");
+    request.mutable_batch()->set_source("late");
+    service::RecordToProto(phantom, request.mutable_batch()->add_records());
+    service::RecordToProto(fresh, request.mutable_batch()->add_records());
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::SubmitBatchResponse response;
+    const grpc::Status status =
+        clients->ingest->SubmitBatch(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.accepted(), 1);
+    EXPECT_EQ(response.rejected(), 1);
+  }
+  // Reads answer UNAVAILABLE until the rebuilt index serves.
+  v1::Entity behind_entity;
+  const absl::Time give_up = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < give_up) {
+    const grpc::Status status = GetEntity(*clients, behind, &behind_entity);
+    if (status.ok()) break;
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << status.error_message();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  // The stored values, not those of the batch the store refused.
+  ASSERT_EQ(behind_entity.records_size(), behind_entity.members_size());
+  bool found = false;
+  for (const v1::Record& record : behind_entity.records()) {
+    if (record.source_record_id() != "late-1") continue;
+    found = true;
+    EXPECT_EQ(service::RecordFromProto(record).Get(Field::kSurname), "Stored");
+  }
+  EXPECT_TRUE(found);
+  v1::Entity fresh_entity;
+  ASSERT_TRUE(GetEntity(*clients, fresh, &fresh_entity).ok());
+
+  // Four clients, five batches each, of known people's values under new
+  // ids: every one resolved as it commits.
+  std::vector<Record> added;
+  std::vector<std::thread> threads;
+  for (int c = 0; c < 4; ++c) {
+    std::vector<std::vector<Record>> batches(5);
+    for (int b = 0; b < 5; ++b) {
+      for (int i = 0; i < 6; ++i) {
+        Record record = all_[static_cast<size_t>((c * 5 + b) * 6 + i) * 3];
+        record.source = "later";
+        record.source_record_id = absl::StrCat("c", c, "-b", b, "-", i);
+        batches[static_cast<size_t>(b)].push_back(record);
+        added.push_back(record);
+      }
+    }
+    threads.emplace_back([&clients, c, batches] {
+      for (size_t b = 0; b < batches.size(); ++b) {
+        SubmitRecords(*clients, "later", absl::StrCat("c", c, "-b", b),
+                      batches[b]);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::map<std::string, std::string> served;  // record id -> entity id
+  for (const Record& record : added) {
+    v1::Entity entity;
+    ASSERT_TRUE(GetEntity(*clients, record, &entity).ok());
+    served[record.source_record_id] = entity.entity_id();
+  }
+  clients.reset();
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+
+  auto store = store::SqliteStore::Open(data());
+  ASSERT_THAT(store, IsOk());
+  auto stats = (*store)->Stats();
+  ASSERT_THAT(stats, IsOk());
+  auto state = (*store)->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(stats->records,
+            static_cast<int64_t>(all_.size() + 2 + added.size()));
+  EXPECT_EQ(state->assignments, stats->records);
+  // The first relink and the rebuild.
+  ASSERT_TRUE(state->last_relink.has_value());
+  EXPECT_EQ(state->last_relink->relink, 2);
+  std::map<std::string, std::string> stored;  // "later" record id -> entity
+  std::map<std::string, std::string> late;
+  ASSERT_THAT((*store)->ForEachAssignment(
+                  [&](const store::EntityAssignment& row) {
+                    if (row.source == "later") {
+                      stored[row.source_record_id] = row.entity_id;
+                    } else if (row.source == "late") {
+                      late[row.source_record_id] = row.entity_id;
+                    }
+                    return absl::OkStatus();
+                  }),
+              IsOk());
+  EXPECT_EQ(stored, served);
+  EXPECT_EQ(late, (std::map<std::string, std::string>{
+                      {"late-1", behind_entity.entity_id()},
+                      {"late-2", fresh_entity.entity_id()}}));
 }
 
 }  // namespace

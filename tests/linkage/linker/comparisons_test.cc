@@ -453,6 +453,55 @@ TEST(ComparisonsTest, HandWrittenNamesMatchTheReference) {
             std::string::npos);
 }
 
+// Passport numbers written to sit on the edges of the shortcut that settles
+// "different" from the first and last three characters (7 or more): edits
+// and partial copies at either end and in the middle, on numbers of 6 to 14
+// characters.
+TEST(ComparisonsTest, HandWrittenPassportsMatchTheReference) {
+  const std::vector<const char*> numbers = {
+      "AB1234567",   "BA1234567",    "AB1234576",  "AB1243567", "XB1234567",
+      "AB123456X",   "B1234567",     "AB123456",   "AB12345678", "XAB1234567",
+      "AB1234567890", "99AB1234567", "ZZ1234567",  "AB1234ZZZ", "CD9876543",
+      "AB12X4567",   "AB1324567",    "AB1235467",  "1234",      "12345",
+      "A1234567B",   "AB1234567",    "",           "AB 1234-567", "ab1234568",
+      "C1234567",    "C12345678",    "C123456789", "AB12345",   "12345AB1234567",
+      "1234567",     "2134567",      "1234576",    "1243567",   "1235467",
+      "1324567",     "1234657",      "123456",     "12345678",  "01234567",
+      "1234",        "4567",         "AB1234",     "A1234567",  "1234567A",
+  };
+  std::vector<Record> records;
+  for (const char* number : numbers) {
+    Record record = NamedRecord({"", "", "", ""}, records.size());
+    record.Set(Field::kPassportNo, number);
+    records.push_back(std::move(record));
+  }
+  const LinkerConfig config = DefaultLinkerConfig();
+  auto normalizer = NameNormalizer::Create();
+  ASSERT_TRUE(normalizer.ok()) << normalizer.status();
+  absl::StatusOr<PreparedRecords> prepared =
+      PrepareRecords(records, {"a", "b"}, config, **normalizer, ExecOptions());
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  Prepared data;
+  data.records = *std::move(prepared);
+  const std::vector<std::pair<uint32_t, uint32_t>> pairs =
+      AllPairs(records.size());
+  ExpectSameLevels(config, data, pairs);
+  // Every passport level was reached.
+  auto comparators = MakeComparators(config, data.records);
+  ASSERT_TRUE(comparators.ok());
+  size_t passport = 0;
+  while (config.comparisons[passport].kind != ComparatorKind::kPassport) {
+    ++passport;
+  }
+  std::vector<int> reached(5, 0);
+  for (const auto& [a, b] : pairs) {
+    ++reached[(*comparators)[passport]->Level(a, b)];
+  }
+  for (int level = 0; level <= 4; ++level) {
+    EXPECT_GT(reached[static_cast<size_t>(level)], 0) << "level " << level;
+  }
+}
+
 // Full-name and any-name comparisons, and two comparators of one field with
 // different thresholds: their memoized levels must not be mixed up.
 TEST(ComparisonsTest, OtherNameFieldsAndThresholdsMatchTheReference) {
@@ -712,8 +761,9 @@ void ExpectExtendedMatchesJoint(const LinkerConfig& config, SplitSets sets) {
   }
 }
 
-// The default comparisons plus full name, any name, a text comparison with
-// term frequencies and an exact one: every comparator kind.
+// The default comparisons plus full name, any name, text comparisons with
+// term frequencies and exact ones: every comparator kind, and more compared
+// values than a record's row has slots for (the last keeps its own column).
 LinkerConfig EveryKindConfig() {
   LinkerConfig config = DefaultLinkerConfig();
   ComparisonSpec full;
@@ -735,8 +785,19 @@ LinkerConfig EveryKindConfig() {
   sex.kind = ComparatorKind::kExact;
   config.comparisons.push_back(full);
   config.comparisons.push_back(any);
+  ComparisonSpec region;
+  region.name = "region";
+  region.field = FieldRef::Of(Field::kRegion);
+  region.kind = ComparatorKind::kString;
+  region.term_frequency_adjust = true;
+  ComparisonSpec sector;
+  sector.name = "sector";
+  sector.field = FieldRef::Of(Field::kSector);
+  sector.kind = ComparatorKind::kExact;
   config.comparisons.push_back(nationality);
   config.comparisons.push_back(sex);
+  config.comparisons.push_back(region);
+  config.comparisons.push_back(sector);
   return config;
 }
 

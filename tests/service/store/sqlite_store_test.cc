@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -24,6 +26,7 @@ namespace reckon::store {
 namespace {
 
 using ::reckon_testing::IsOk;
+using ::reckon_testing::IsOkAndHolds;
 using ::reckon_testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -144,6 +147,19 @@ TEST(SqliteStoreTest, ResubmittedBatchIsDuplicateAndNeverCountedTwice) {
   EXPECT_EQ(stats->schema_version, kSchemaVersion);
 }
 
+TEST(SqliteStoreTest, HasBatchSaysWhetherAKeyIsCommitted) {
+  TempDir dir("has_batch");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const BatchToCommit batch = MakeBatch("labour", "labour", "b1", 0, 2);
+  EXPECT_THAT(store->HasBatch(batch.key), IsOkAndHolds(false));
+  ASSERT_THAT(store->CommitBatch(batch), IsOk());
+  EXPECT_THAT(store->HasBatch(batch.key), IsOkAndHolds(true));
+  EXPECT_THAT(store->HasBatch({"labour", "labour", "b2"}), IsOkAndHolds(false));
+  EXPECT_THAT(store->HasBatch({"interior", "labour", "b1"}),
+              IsOkAndHolds(false));
+}
+
 TEST(SqliteStoreTest, BatchIdIsScopedByAgencyAndSource) {
   TempDir dir("scope");
   auto store = OpenOrDie(dir.path());
@@ -258,6 +274,30 @@ TEST(SqliteStoreTest, UsesWalAndCheckpointTruncatesIt) {
 
 // Builds a version-1 store by hand, as a reckond of that version left it,
 // then opens it with the current code.
+// Commits do not checkpoint; the store's own thread copies the log into
+// the database file beside them.
+TEST(SqliteStoreTest, CopiesTheLogIntoTheDatabaseBesideCommits) {
+  TempDir dir("checkpointer");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  const auto empty = std::filesystem::file_size(dir.db());
+  for (int b = 0; b < 5; ++b) {
+    ASSERT_THAT(store->CommitBatch(MakeBatch("a", "s", absl::StrCat("b", b),
+                                             b * 200, 200)),
+                IsOk());
+  }
+  // 1,000 records take far more pages than an empty schema.
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (std::filesystem::file_size(dir.db()) <= empty + 40960 &&
+         absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_GT(std::filesystem::file_size(dir.db()), empty + 40960);
+  auto stats = store->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->records, 1000);
+}
+
 TEST(SqliteStoreTest, MigratesAVersionOneStore) {
   TempDir dir("migrate");
   std::filesystem::create_directories(dir.path());
@@ -306,6 +346,47 @@ TEST(SqliteStoreTest, MigratesAVersionOneStore) {
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->sources[1].records, 6);
   EXPECT_EQ(stats->batches, 3);
+}
+
+// A version-3 store (resolution tables and the index of assignments by
+// entity) keeps its assignments and loses that index when opened.
+TEST(SqliteStoreTest, MigratesAVersionThreeStoreDroppingTheEntityIndex) {
+  TempDir dir("migrate3");
+  std::filesystem::create_directories(dir.path());
+  std::string up_to_three = "BEGIN;";
+  for (size_t v = 0; v < 3; ++v) {
+    absl::StrAppend(&up_to_three, std::string(SchemaMigrations()[v]));
+  }
+  absl::StrAppend(&up_to_three,
+                  "INSERT INTO entity_assignments VALUES ('labour', 'L1', "
+                  "'E00000007');"
+                  "UPDATE entity_id_sequence SET next = 8;"
+                  "PRAGMA user_version=3; COMMIT;");
+  RawExec(dir.db(), up_to_three);
+
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  auto stats = store->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->schema_version, 4);
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->next_entity, 8);
+  EXPECT_EQ(state->assignments, 1);
+  store.reset();
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.db().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT COUNT(*) FROM sqlite_master WHERE "
+                               "name = 'entity_assignments_by_entity'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
 
 TEST(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
