@@ -430,18 +430,20 @@ std::vector<double> EstimateSourcePairPriors(
                                   static_cast<double>(kBins - 1));
     ++histogram[static_cast<size_t>(bin)];
   }
+  // Pairs the mode allows between sources x <= y (0 when it forbids them).
+  auto possible_pairs = [&](size_t x, size_t y) {
+    if (!PairAllowed(mode, static_cast<uint16_t>(x), static_cast<uint16_t>(y))) {
+      return 0.0;
+    }
+    return x == y ? per_source[x] * (per_source[x] - 1.0) / 2.0
+                  : per_source[x] * per_source[y];
+  };
   // With one kind of pair there is nothing to tell apart (one register
   // deduplicated, or two linked): its prior is the global one.
   size_t kinds = 0;
   for (size_t x = 0; x < n_sources; ++x) {
     for (size_t y = x; y < n_sources; ++y) {
-      const double possible = x == y
-                                  ? per_source[x] * (per_source[x] - 1.0) / 2.0
-                                  : per_source[x] * per_source[y];
-      if (possible >= 1.0 &&
-          PairAllowed(mode, static_cast<uint16_t>(x), static_cast<uint16_t>(y))) {
-        ++kinds;
-      }
+      if (possible_pairs(x, y) >= 1.0) ++kinds;
     }
   }
   if (kinds < 2) return {};
@@ -449,12 +451,7 @@ std::vector<double> EstimateSourcePairPriors(
   std::vector<double> adjustment(n_sources * n_sources, 0.0);
   for (size_t x = 0; x < n_sources; ++x) {
     for (size_t y = x; y < n_sources; ++y) {
-      if (!PairAllowed(mode, static_cast<uint16_t>(x), static_cast<uint16_t>(y))) {
-        continue;
-      }
-      const double possible = x == y
-                                  ? per_source[x] * (per_source[x] - 1.0) / 2.0
-                                  : per_source[x] * per_source[y];
+      const double possible = possible_pairs(x, y);
       if (possible < 1.0) continue;
       auto it = histograms.find(x * n_sources + y);
       double source_lambda = lambda;
