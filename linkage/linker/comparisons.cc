@@ -35,9 +35,15 @@ constexpr uint32_t kMissingId = 0xFFFFFFFFu;
 constexpr uint32_t kUnknownId = 0xFFFFFFFEu;
 
 // Interns each record's value so that equality and term frequency are
-// integer comparisons.
-std::vector<uint32_t> InternValues(const std::vector<std::string>& values) {
-  absl::flat_hash_map<std::string, uint32_t> ids;
+// integer comparisons. `ids`, when given, receives each distinct value's id
+// (what overlays look their records' values up in).
+std::vector<uint32_t> InternValues(
+    const std::vector<std::string>& values,
+    absl::flat_hash_map<std::string, uint32_t>* kept_ids = nullptr) {
+  absl::flat_hash_map<std::string, uint32_t> local;
+  absl::flat_hash_map<std::string, uint32_t>& ids =
+      kept_ids != nullptr ? *kept_ids : local;
+  ids.clear();
   std::vector<uint32_t> out(values.size(), kMissingId);
   for (size_t r = 0; r < values.size(); ++r) {
     if (values[r].empty()) continue;
@@ -800,6 +806,9 @@ class NameComparator final : public FieldComparator {
   int impl() const override { return kNameImpl; }
 
  private:
+  // CrossLevels and WithinLevels call the overlay levels directly.
+  friend class ::reckon::ComparatorOverlay;
+
   static constexpr uint8_t kMissing = 4;
   // Set in a side's list id when the tokens stand in from the full name.
   static constexpr uint32_t kAltBit = 0x80000000u;
@@ -1165,6 +1174,9 @@ class DateComparator final : public FieldComparator {
   int impl() const override { return kDateImpl; }
 
  private:
+  // CrossLevels and WithinLevels call the overlay levels directly.
+  friend class ::reckon::ComparatorOverlay;
+
   static std::vector<std::string> LevelNames(DateScope scope) {
     std::vector<std::string> names;
     for (DateLevel level : DateScopeLevels(scope)) {
@@ -1284,9 +1296,29 @@ class PassportComparator final : public FieldComparator {
   }
 
  protected:
+  struct Overlay final : OverlayState {
+    std::vector<uint32_t> ends;  // PassportEnds of each overlay number
+  };
+
+  std::unique_ptr<OverlayState> MakeOverlayState(
+      OverlayContext& context) const override {
+    auto state = std::make_unique<Overlay>();
+    state->ends.reserve(context.small.size);
+    for (const std::string& number : context.small.passport) {
+      state->ends.push_back(PassportEnds(number));
+    }
+    return state;
+  }
+  // As Level, from the base record's row: a missing number (kMissingId) or
+  // ends that differ settle the pair without reading the base's number.
   uint8_t CrossLevel(const OverlayState& state, uint32_t a,
                      uint32_t b) const override {
-    return Compare(state.small->passport[a], prepared_.passport[b]);
+    const std::string& number = state.small->passport[a];
+    if (number.empty() || ids_.Id(b) == kMissingId) return 4;
+    if (EndsDiffer(static_cast<const Overlay&>(state).ends[a], ends_.Id(b))) {
+      return 3;
+    }
+    return Compare(number, prepared_.passport[b]);
   }
   uint8_t WithinLevel(const OverlayState& state, uint32_t a,
                       uint32_t b) const override {
@@ -1300,6 +1332,9 @@ class PassportComparator final : public FieldComparator {
   int impl() const override { return kPassportImpl; }
 
  private:
+  // CrossLevels and WithinLevels call the overlay levels directly.
+  friend class ::reckon::ComparatorOverlay;
+
   static uint8_t Compare(const std::string& a, const std::string& b) {
     if (a.empty() || b.empty()) return 4;
     if (a == b) return 0;
@@ -1343,7 +1378,7 @@ class TextComparator final : public FieldComparator {
     for (size_t r = 0; r < prepared.size; ++r) {
       values_[r] = prepared.Value(spec.field, r);
     }
-    ids_ = RowValues(std::move(table), InternValues(values_));
+    ids_ = RowValues(std::move(table), InternValues(values_, &value_ids_));
   }
 
   uint8_t Level(uint32_t a, uint32_t b) const override {
@@ -1386,20 +1421,47 @@ class TextComparator final : public FieldComparator {
  protected:
   struct Overlay final : OverlayState {
     std::vector<std::string> values;
+    // Per value: the base's interned id of an equal value, kUnknownId when
+    // no record the comparator was made over has it, kMissingId when empty.
+    std::vector<uint32_t> ids;
   };
 
   std::unique_ptr<OverlayState> MakeOverlayState(
       OverlayContext& context) const override {
     auto state = std::make_unique<Overlay>();
     state->values.reserve(context.small.size);
+    state->ids.reserve(context.small.size);
     for (size_t r = 0; r < context.small.size; ++r) {
       state->values.push_back(context.small.Value(field_, r));
+      const std::string& value = state->values.back();
+      uint32_t id = kMissingId;
+      if (!value.empty()) {
+        auto it = value_ids_.find(value);
+        id = it == value_ids_.end() ? kUnknownId : it->second;
+      }
+      state->ids.push_back(id);
     }
     return state;
   }
+  // As Level, from the base record's row: the base's text is read only to
+  // compare with a record appended since (not interned) or, for a string
+  // comparison, to measure how two different values differ.
   uint8_t CrossLevel(const OverlayState& state, uint32_t a,
                      uint32_t b) const override {
-    return Compare(static_cast<const Overlay&>(state).values[a], values_[b]);
+    const auto& overlay = static_cast<const Overlay&>(state);
+    const uint32_t ia = overlay.ids[a];
+    const uint32_t ib = ids_.Id(b);
+    if (ia == kMissingId || ib == kMissingId) {
+      return static_cast<uint8_t>(levels());
+    }
+    if (ib == kUnknownId) {
+      if (overlay.values[a] == values_[b]) return 0;
+    } else if (ia == ib) {
+      return 0;
+    }
+    // Here the values differ: two distinct interned ids, or a value the
+    // base never had against one it had.
+    return Different(overlay.values[a], values_[b]);
   }
   uint8_t WithinLevel(const OverlayState& state, uint32_t a,
                       uint32_t b) const override {
@@ -1417,6 +1479,9 @@ class TextComparator final : public FieldComparator {
   int impl() const override { return kTextImpl; }
 
  private:
+  // CrossLevels and WithinLevels call the overlay levels directly.
+  friend class ::reckon::ComparatorOverlay;
+
   // The level of two present values that are not known to be equal.
   uint8_t Different(const std::string& a, const std::string& b) const {
     if (exact_only_) return 1;
@@ -1438,7 +1503,31 @@ class TextComparator final : public FieldComparator {
   bool tf_;
   std::vector<std::string> values_;
   RowValues ids_;
+  // The interned id of each value of the records the comparator was made
+  // over (records appended since are kUnknownId).
+  absl::flat_hash_map<std::string, uint32_t> value_ids_;
 };
+
+// Calls `call` with `comparator` cast to its concrete class, named by
+// `impl` (FieldComparator::impl()): the classes are final, so the calls in
+// `call` are direct and inlined instead of one virtual call per comparison
+// and pair; other comparators get the virtual call.
+template <typename Call>
+uint8_t CallAsFinal(int impl, const FieldComparator* comparator,
+                    const Call& call) {
+  switch (impl) {
+    case kNameImpl:
+      return call(static_cast<const NameComparator*>(comparator));
+    case kDateImpl:
+      return call(static_cast<const DateComparator*>(comparator));
+    case kPassportImpl:
+      return call(static_cast<const PassportComparator*>(comparator));
+    case kTextImpl:
+      return call(static_cast<const TextComparator*>(comparator));
+    default:
+      return call(comparator);
+  }
+}
 
 }  // namespace
 
@@ -1506,7 +1595,39 @@ ComparatorOverlay::ComparatorOverlay(
         comparator->MakeOverlayState(context);
     state->small = &small;
     states_.push_back(std::move(state));
+    impls_.push_back(comparator->impl());
   }
+  if (!comparators.empty()) table_ = comparators.front()->table();
+}
+
+void ComparatorOverlay::CrossLevels(uint32_t a, uint32_t b,
+                                    uint8_t* levels) const {
+  const std::vector<std::unique_ptr<FieldComparator>>& comparators =
+      *comparators_;
+  for (size_t c = 0; c < impls_.size(); ++c) {
+    const FieldComparator::OverlayState& state = *states_[c];
+    levels[c] = CallAsFinal(impls_[c], comparators[c].get(),
+                            [&](const auto* comparator) {
+                              return comparator->CrossLevel(state, a, b);
+                            });
+  }
+}
+
+void ComparatorOverlay::WithinLevels(uint32_t a, uint32_t b,
+                                     uint8_t* levels) const {
+  const std::vector<std::unique_ptr<FieldComparator>>& comparators =
+      *comparators_;
+  for (size_t c = 0; c < impls_.size(); ++c) {
+    const FieldComparator::OverlayState& state = *states_[c];
+    levels[c] = CallAsFinal(impls_[c], comparators[c].get(),
+                            [&](const auto* comparator) {
+                              return comparator->WithinLevel(state, a, b);
+                            });
+  }
+}
+
+void ComparatorOverlay::PrefetchBase(uint32_t b) const {
+  if (table_ != nullptr) __builtin_prefetch(&table_->row(b));
 }
 
 PairLevels::PairLevels(
@@ -1518,26 +1639,10 @@ PairLevels::PairLevels(
 }
 
 void PairLevels::Levels(uint32_t a, uint32_t b, uint8_t* levels) const {
-  // The classes are final: these calls are direct, and inlined.
   for (size_t c = 0; c < steps_.size(); ++c) {
-    const FieldComparator* comparator = steps_[c].comparator;
-    switch (steps_[c].impl) {
-      case kNameImpl:
-        levels[c] = static_cast<const NameComparator*>(comparator)->Level(a, b);
-        break;
-      case kDateImpl:
-        levels[c] = static_cast<const DateComparator*>(comparator)->Level(a, b);
-        break;
-      case kPassportImpl:
-        levels[c] =
-            static_cast<const PassportComparator*>(comparator)->Level(a, b);
-        break;
-      case kTextImpl:
-        levels[c] = static_cast<const TextComparator*>(comparator)->Level(a, b);
-        break;
-      default:
-        levels[c] = comparator->Level(a, b);
-    }
+    levels[c] = CallAsFinal(
+        steps_[c].impl, steps_[c].comparator,
+        [&](const auto* comparator) { return comparator->Level(a, b); });
   }
 }
 

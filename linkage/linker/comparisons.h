@@ -17,7 +17,10 @@
 // numbers) is large and built once; an overlay computes the same kind of
 // state for the few new records only, expressed in the base's id spaces
 // (a token list the base knows gets the base's id, an unseen one an id past
-// the base's), so a cross pair costs what a base pair costs and nothing of
+// the base's; a compared value or document number the base interned gets
+// the base's id, and a document number its ends), so a cross pair reads
+// the base record's row as a base pair does (its values' text only where a
+// distance must be measured, or for records appended since) and nothing of
 // the base is copied. Levels are those a joint set of both would give
 // (tests check this), with one exception: a token the base saw only as a
 // patronymic (which carries no phonetic code) keeps no code in base lists
@@ -204,6 +207,21 @@ class ComparatorOverlay {
   uint8_t LevelWithin(size_t c, uint32_t a, uint32_t b) const {
     return (*comparators_)[c]->WithinLevel(*states_[c], a, b);
   }
+  // Writes Level(c, a, b) to levels[c] for every comparison `c`: a cross
+  // pair's per-pair work in one call, without a virtual call per
+  // comparison (as PairLevels for base pairs). REQUIRES: `levels` has
+  // size() entries.
+  void CrossLevels(uint32_t a, uint32_t b, uint8_t* levels) const;
+  // The same with LevelWithin.
+  void WithinLevels(uint32_t a, uint32_t b, uint8_t* levels) const;
+  // Comparisons: the comparators' count.
+  size_t size() const { return states_.size(); }
+  // Starts loading the state CrossLevels reads of base record `b` (its
+  // row: name lists, date, interned values); a hint with no effect on
+  // results. What is left to read (the text of names and values met for
+  // the first time) is not known before the row is.
+  void PrefetchBase(uint32_t b) const;
+
   // FieldComparator::Describe of overlay record `a`.
   std::string Describe(size_t c, uint32_t a) const {
     return (*comparators_)[c]->OverlayDescribe(*states_[c], a);
@@ -218,6 +236,8 @@ class ComparatorOverlay {
   const std::vector<std::unique_ptr<FieldComparator>>* comparators_;
   const PreparedRecords* small_;
   std::vector<std::unique_ptr<FieldComparator::OverlayState>> states_;
+  std::vector<int> impls_;  // FieldComparator::impl() of each comparator
+  const RecordTable* table_ = nullptr;  // the base's rows, for PrefetchBase
 };
 
 }  // namespace reckon

@@ -1,7 +1,9 @@
 #include "linkage/linker/resolver.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <utility>
 
@@ -149,9 +151,14 @@ std::vector<KeyEntry> SortedDistinct(std::vector<KeyEntry> entries) {
 }  // namespace
 
 struct Resolver::Candidates {
-  // Per record of the prepared set: the index records it is compared with,
-  // ascending.
-  std::vector<std::vector<uint32_t>> external;
+  // Per record `a` of the prepared set: the index records it is compared
+  // with, ascending, at records[offsets[a]] to records[offsets[a + 1]] (one
+  // array rather than a vector per record).
+  std::vector<uint32_t> records;
+  std::vector<size_t> offsets;
+  std::span<const uint32_t> external(size_t a) const {
+    return {records.data() + offsets[a], offsets[a + 1] - offsets[a]};
+  }
   // (i, j), i < j, both of the prepared set; sorted and distinct.
   std::vector<std::pair<uint32_t, uint32_t>> internal;
 };
@@ -206,6 +213,10 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
     }
   }
   r.added_keys_.reserve(2 * (room - data.size));
+  r.traits_.reserve(room);
+  for (size_t record = 0; record < data.size; ++record) {
+    r.AppendTraits(data, record);
+  }
   r.num_entities_ = r.result_.clustering.entities;
   for (uint32_t e : r.entity_) {
     r.num_entities_ = std::max<size_t>(r.num_entities_, size_t{e} + 1);
@@ -236,17 +247,81 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
     r.key_hashes_.push_back(entries[start].hash);
     r.key_sizes_.push_back(static_cast<uint32_t>(end - start));
     if (end - start < config.MaxBlockSize(entries[start].kind)) {
-      for (size_t i = start; i < end; ++i) {
-        r.key_members_.push_back(entries[i].record);
+      const std::optional<FieldRef>& when_missing =
+          config.blocking_keys[entries[start].kind].when_missing;
+      if (!when_missing.has_value()) {
+        for (size_t i = start; i < end; ++i) {
+          r.key_members_.push_back(entries[i].record);
+        }
+      } else {
+        // A fallback key's members lacking the field first, then the
+        // others, then how many lack it: a record that has the field
+        // meets only the first ones (FindCandidates), without reading
+        // every member's field.
+        uint32_t lacking = 0;
+        for (const bool lacks : {true, false}) {
+          for (size_t i = start; i < end; ++i) {
+            if (Lacks(data, *when_missing, entries[i].record) != lacks) {
+              continue;
+            }
+            r.key_members_.push_back(entries[i].record);
+            lacking += lacks ? 1 : 0;
+          }
+        }
+        r.key_members_.push_back(lacking);
       }
     }
     r.key_offsets_.push_back(r.key_members_.size());
     start = end;
   }
   std::vector<KeyEntry>().swap(entries);
+  if (r.key_hashes_.size() >= UINT32_MAX) {
+    return absl::ResourceExhaustedError(
+        "resolver: more than 4e9 distinct key values");
+  }
+  // The directory of key_hashes_ by their top bits: one or two hashes a
+  // bucket (the hashes are uniform), so that a lookup reads two cache lines
+  // rather than binary-searching a large array (FindKey).
+  r.key_directory_bits_ = 1;
+  while (r.key_directory_bits_ < 32 &&
+         (size_t{1} << (r.key_directory_bits_ + 1)) <= r.key_hashes_.size()) {
+    ++r.key_directory_bits_;
+  }
+  r.key_directory_.assign((size_t{1} << r.key_directory_bits_) + 1, 0);
+  {
+    size_t k = 0;
+    for (size_t bucket = 0; bucket < r.key_directory_.size(); ++bucket) {
+      while (k < r.key_hashes_.size() &&
+             r.KeyBucket(r.key_hashes_[k]) < bucket) {
+        ++k;
+      }
+      r.key_directory_[bucket] = static_cast<uint32_t>(k);
+    }
+  }
+
+  // Every comparison's weight at every level (the missing one last), out
+  // of the group, then in it.
+  const size_t comparisons = r.result_.comparators.size();
+  if (r.result_.model.comparisons.size() != comparisons) {
+    return absl::InvalidArgumentError(
+        "resolver: the link's model does not match its comparators");
+  }
+  r.level_offsets_.push_back(0);
+  for (size_t c = 0; c < comparisons; ++c) {
+    r.level_offsets_.push_back(
+        r.level_offsets_.back() +
+        static_cast<size_t>(r.result_.model.comparisons[c].levels()) + 1);
+  }
+  for (const bool same_group : {false, true}) {
+    for (size_t c = 0; c < comparisons; ++c) {
+      const ComparisonModel& model = r.result_.model.comparisons[c];
+      for (int level = 0; level <= model.levels(); ++level) {
+        r.level_weights_.push_back(model.Weight(level, same_group));
+      }
+    }
+  }
 
   // Term frequencies by value text, from the link's term ids.
-  const size_t comparisons = r.result_.comparators.size();
   r.term_frequency_.resize(comparisons);
   r.nationality_frequency_.resize(comparisons);
   r.unseen_frequency_.assign(comparisons, 0.0);
@@ -300,6 +375,16 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(
   return resolver;
 }
 
+size_t Resolver::FindKey(uint64_t hash) const {
+  const size_t bucket = KeyBucket(hash);
+  const auto begin = key_hashes_.begin() + key_directory_[bucket];
+  const auto end = key_hashes_.begin() + key_directory_[bucket + 1];
+  const auto it = std::lower_bound(begin, end, hash);
+  return it != end && *it == hash
+             ? static_cast<size_t>(it - key_hashes_.begin())
+             : kNoKey;
+}
+
 Resolver::Candidates Resolver::FindCandidates(
     const PreparedRecords& prepared, const std::vector<KeyEntry>& sorted,
     bool within, bool apply_mode) const {
@@ -310,48 +395,99 @@ Resolver::Candidates Resolver::FindCandidates(
     if (!apply_mode || a >= known_sources || b >= known_sources) return true;
     return PairAllowed(config.mode, a, b);
   };
+  // Whether the link mode may keep two records apart (else every pair is
+  // allowed and no index record's source need be read).
+  const bool check_sources =
+      apply_mode && config.mode != LinkMode::kDedupeAndLink;
   const size_t m = prepared.size;
   Candidates out;
-  out.external.resize(m);
+  out.offsets.assign(m + 1, 0);
 
   // The usable blocks (those that with the set's records stay within the
   // linker's cap), and which records of the set are in each.
   struct Block {
     const uint32_t* members = nullptr;  // linked records
     size_t count = 0;
-    const std::vector<uint32_t>* added = nullptr;  // added records
+    // Of a fallback key's block: its first `lacking` members lack the
+    // field, the others have it (see Create).
+    size_t lacking = 0;
+    const AddedMembers* added = nullptr;  // added records
     uint32_t total = 0;
     // A fallback key's block pairs two records only when one of them lacks
     // this field (as the linker's AddFallbackPairs); null for other keys.
     const FieldRef* when_missing = nullptr;
   };
+  // The set's distinct key values: sorted[starts[g]] to sorted[starts[g + 1]].
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].hash != sorted[i - 1].hash) starts.push_back(i);
+  }
+  const size_t groups = starts.size();
+  starts.push_back(sorted.size());
+  // Each value's block in the index, looked up in parallel: the lookups
+  // are cache misses on large arrays (directory, hashes, offsets, added
+  // members), so a chunk of values goes through each step before the next,
+  // each step loading what the next reads.
+  std::vector<Block> found(groups);
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, groups, 256),
+      [&](const tbb::blocked_range<size_t>& range) {
+        constexpr size_t kChunk = 32;
+        std::array<size_t, kChunk> keys;
+        auto hash_of = [&](size_t g) { return sorted[starts[g]].hash; };
+        for (size_t from = range.begin(); from < range.end(); from += kChunk) {
+          const size_t to = std::min(from + kChunk, range.end());
+          for (size_t g = from; g < to; ++g) {
+            __builtin_prefetch(&key_directory_[KeyBucket(hash_of(g))]);
+            added_keys_.prefetch(hash_of(g));
+          }
+          for (size_t g = from; g < to; ++g) {
+            __builtin_prefetch(
+                &key_hashes_[key_directory_[KeyBucket(hash_of(g))]]);
+          }
+          for (size_t g = from; g < to; ++g) {
+            const size_t k = FindKey(hash_of(g));
+            keys[g - from] = k;
+            if (k != kNoKey) {
+              __builtin_prefetch(&key_sizes_[k]);
+              __builtin_prefetch(&key_offsets_[k]);
+            }
+          }
+          for (size_t g = from; g < to; ++g) {
+            Block& block = found[g];
+            size_t total = starts[g + 1] - starts[g];
+            const std::optional<FieldRef>& when_missing =
+                config.blocking_keys[sorted[starts[g]].kind].when_missing;
+            if (when_missing.has_value()) block.when_missing = &*when_missing;
+            if (const size_t k = keys[g - from]; k != kNoKey) {
+              total += key_sizes_[k];
+              block.members = key_members_.data() + key_offsets_[k];
+              block.count = key_offsets_[k + 1] - key_offsets_[k];
+              if (block.when_missing != nullptr && block.count > 0) {
+                --block.count;  // the count of those lacking the field
+                block.lacking = block.members[block.count];
+              }
+            }
+            const uint64_t hash = hash_of(g);
+            if (auto added = added_keys_.find(hash);
+                added != added_keys_.end()) {
+              total += added->second.size();
+              block.added = &added->second;
+            }
+            block.total = static_cast<uint32_t>(
+                std::min<size_t>(total, std::numeric_limits<uint32_t>::max()));
+          }
+        }
+      });
   std::vector<Block> blocks;
   std::vector<std::pair<uint32_t, uint32_t>> record_blocks;  // (record, block)
-  for (size_t start = 0; start < sorted.size();) {
-    size_t end = start + 1;
-    while (end < sorted.size() && sorted[end].hash == sorted[start].hash) {
-      ++end;
-    }
-    const uint64_t hash = sorted[start].hash;
-    Block block;
-    size_t total = end - start;
-    auto base = std::lower_bound(key_hashes_.begin(), key_hashes_.end(), hash);
-    if (base != key_hashes_.end() && *base == hash) {
-      const auto k = static_cast<size_t>(base - key_hashes_.begin());
-      total += key_sizes_[k];
-      block.members = key_members_.data() + key_offsets_[k];
-      block.count = key_offsets_[k + 1] - key_offsets_[k];
-    }
-    if (auto added = added_keys_.find(hash); added != added_keys_.end()) {
-      total += added->second.size();
-      block.added = &added->second;
-    }
+  for (size_t g = 0; g < groups; ++g) {
+    const size_t start = starts[g];
+    const size_t end = starts[g + 1];
+    Block block = found[g];
+    const size_t total = block.total;
     // The same cap as the linker's: a block grown past it is dropped.
     if (total <= config.MaxBlockSize(sorted[start].kind)) {
-      block.total = static_cast<uint32_t>(total);
-      const std::optional<FieldRef>& when_missing =
-          config.blocking_keys[sorted[start].kind].when_missing;
-      if (when_missing.has_value()) block.when_missing = &*when_missing;
       const auto b = static_cast<uint32_t>(blocks.size());
       blocks.push_back(block);
       for (size_t i = start; i < end; ++i) {
@@ -371,39 +507,63 @@ Resolver::Candidates Resolver::FindCandidates(
         }
       }
     }
-    start = end;
   }
   std::sort(out.internal.begin(), out.internal.end());
   out.internal.erase(std::unique(out.internal.begin(), out.internal.end()),
                      out.internal.end());
-  std::sort(record_blocks.begin(), record_blocks.end());
+  // The blocks of each record, grouped by record (a counting sort).
   std::vector<size_t> first(m + 1, 0);
   for (const auto& [a, b] : record_blocks) ++first[a + 1];
   for (size_t a = 0; a < m; ++a) first[a + 1] += first[a];
+  std::vector<uint32_t> blocks_of(record_blocks.size());
+  {
+    std::vector<size_t> next(first.begin(), first.end() - 1);
+    for (const auto& [a, b] : record_blocks) blocks_of[next[a]++] = b;
+  }
 
   // Per record: every index record met, with how many key values it shares
-  // and the smallest block it is met in; the best `cap` of them.
+  // and the smallest block it is met in (counted in a small open-addressing
+  // table, reused); the best `cap` of them, ascending. Written to the
+  // thread's buffer, then gathered into one array.
   struct Met {
     uint32_t record;
     uint32_t shared;
     uint32_t smallest;
   };
+  constexpr uint32_t kEmpty = UINT32_MAX;  // no index record has this number
   struct Buffers {
-    std::vector<Met> hits;
+    std::vector<Met> table;
+    std::vector<uint32_t> used;  // slots of `table` in use
     std::vector<Met> met;
+    std::vector<uint32_t> out;
   };
   tbb::enumerable_thread_specific<Buffers> buffers;
+  // Per record: its list's buffer and start there.
+  std::vector<std::pair<const Buffers*, size_t>> where(m);
   const size_t cap = options_.max_records_per_probe;
   tbb::parallel_for(
       tbb::blocked_range<size_t>(0, m, 8),
       [&](const tbb::blocked_range<size_t>& range) {
         Buffers& local = buffers.local();
         for (size_t a = range.begin(); a != range.end(); ++a) {
-          std::vector<Met>& hits = local.hits;
-          hits.clear();
+          size_t bound = 0;  // records met, counting repeats
+          for (size_t i = first[a]; i < first[a + 1]; ++i) {
+            const Block& block = blocks[blocks_of[i]];
+            if (block.count > 0) __builtin_prefetch(block.members);
+            bound += block.count +
+                     (block.added == nullptr ? 0 : block.added->size());
+          }
+          // At most half full; kept between records, emptied slot by slot.
+          std::vector<Met>& table = local.table;
+          size_t size = std::max<size_t>(table.size(), 16);
+          while (size < 2 * bound) size *= 2;
+          if (size != table.size()) table.assign(size, Met{kEmpty, 0, 0});
+          const size_t mask = size - 1;
+          std::vector<uint32_t>& used = local.used;
+          used.clear();
           const uint16_t source = prepared.source[a];
           for (size_t i = first[a]; i < first[a + 1]; ++i) {
-            const Block& block = blocks[record_blocks[i].second];
+            const Block& block = blocks[blocks_of[i]];
             // In a fallback block, a record that has the field meets only
             // the members lacking it.
             const FieldRef* only_lacking =
@@ -412,28 +572,35 @@ Resolver::Candidates Resolver::FindCandidates(
                     ? block.when_missing
                     : nullptr;
             auto meet = [&](uint32_t r) {
-              if (only_lacking != nullptr && !Lacks(index, *only_lacking, r)) {
-                return;
+              if (check_sources && !allowed(source, index.source[r])) return;
+              size_t slot = (uint64_t{r} * 0x9E3779B97F4A7C15ull) >> 32 & mask;
+              while (table[slot].record != kEmpty && table[slot].record != r) {
+                slot = (slot + 1) & mask;
               }
-              if (allowed(source, index.source[r])) {
-                hits.push_back({r, 1, block.total});
+              Met& entry = table[slot];
+              if (entry.record == kEmpty) {
+                entry = {r, 1, block.total};
+                used.push_back(static_cast<uint32_t>(slot));
+              } else {
+                ++entry.shared;
+                entry.smallest = std::min(entry.smallest, block.total);
               }
             };
-            for (size_t j = 0; j < block.count; ++j) meet(block.members[j]);
+            const size_t linked =
+                only_lacking != nullptr ? block.lacking : block.count;
+            for (size_t j = 0; j < linked; ++j) meet(block.members[j]);
             if (block.added == nullptr) continue;
-            for (uint32_t r : *block.added) meet(r);
+            for (uint32_t r : *block.added) {
+              if (only_lacking == nullptr || Lacks(index, *only_lacking, r)) {
+                meet(r);
+              }
+            }
           }
-          std::sort(hits.begin(), hits.end(),
-                    [](const Met& x, const Met& y) { return x.record < y.record; });
           std::vector<Met>& met = local.met;
           met.clear();
-          for (const Met& hit : hits) {
-            if (!met.empty() && met.back().record == hit.record) {
-              ++met.back().shared;
-              met.back().smallest = std::min(met.back().smallest, hit.smallest);
-            } else {
-              met.push_back(hit);
-            }
+          for (const uint32_t slot : used) {
+            met.push_back(table[slot]);
+            table[slot].record = kEmpty;
           }
           if (cap > 0 && met.size() > cap) {
             std::nth_element(
@@ -444,15 +611,23 @@ Resolver::Candidates Resolver::FindCandidates(
                   return x.record < y.record;
                 });
             met.resize(cap);
-            std::sort(met.begin(), met.end(), [](const Met& x, const Met& y) {
-              return x.record < y.record;
-            });
           }
-          std::vector<uint32_t>& list = out.external[a];
-          list.reserve(met.size());
-          for (const Met& x : met) list.push_back(x.record);
+          std::sort(met.begin(), met.end(), [](const Met& x, const Met& y) {
+            return x.record < y.record;
+          });
+          where[a] = {&local, local.out.size()};
+          out.offsets[a + 1] = met.size();
+          for (const Met& x : met) local.out.push_back(x.record);
         }
       });
+  for (size_t a = 0; a < m; ++a) out.offsets[a + 1] += out.offsets[a];
+  out.records.resize(out.offsets[m]);
+  for (size_t a = 0; a < m; ++a) {
+    const uint32_t* list = where[a].first->out.data() + where[a].second;
+    std::copy(
+        list, list + (out.offsets[a + 1] - out.offsets[a]),
+        out.records.begin() + static_cast<std::ptrdiff_t>(out.offsets[a]));
+  }
   return out;
 }
 
@@ -500,16 +675,21 @@ void Resolver::TfAdjustments(const ComparatorOverlay& overlay, uint32_t a,
   }
 }
 
-template <typename LevelOf>
-double Resolver::Weigh(const LevelOf& level_of, bool same_nationality,
+double Resolver::Weigh(std::span<const uint8_t> levels, bool same_nationality,
                        const double* tf_a) const {
-  // Summed in the linker's order: the pattern weight, then the adjustments
-  // (of `a`'s value: they apply only where both values agree exactly).
-  const size_t comparisons = result_.comparators.size();
-  absl::InlinedVector<uint8_t, 16> levels(comparisons);
-  for (size_t c = 0; c < comparisons; ++c) levels[c] = level_of(c);
-  double weight = result_.model.PatternWeight(
-      std::span<const uint8_t>(levels.data(), levels.size()));
+  // Summed in the linker's order: the pattern weight (the comparisons'
+  // weights in order, as FellegiSunterModel::PatternWeight sums them, from
+  // level_weights_), then the adjustments (of `a`'s value: they apply only
+  // where both values agree exactly).
+  const double* table = result_.model.SameGroup(levels)
+                            ? level_weights_.data() + level_weights_.size() / 2
+                            : level_weights_.data();
+  double weight = 0.0;
+  for (size_t c = 0; c < levels.size(); ++c) {
+    weight += table[level_offsets_[c] +
+                    std::min<size_t>(levels[c], level_offsets_[c + 1] -
+                                                    level_offsets_[c] - 1)];
+  }
   const size_t tfs = tf_comparisons_.size();
   const double* adjustments = same_nationality ? tf_a + tfs : tf_a;
   for (size_t k = 0; k < tfs; ++k) {
@@ -524,14 +704,39 @@ double Resolver::SourcePrior(uint16_t a, uint16_t b) const {
   return result_.source_pair_prior[size_t{a} * n + b];
 }
 
+uint32_t Resolver::NationalityId(const std::string& nationality) const {
+  if (nationality.empty()) return 0;
+  auto it = nationality_ids_.find(nationality);
+  return it == nationality_ids_.end() ? kUnseenNationality : it->second;
+}
+
+void Resolver::AppendTraits(const PreparedRecords& records, size_t r) {
+  const std::string& nationality = records.nationality[r];
+  uint32_t id = 0;
+  if (!nationality.empty()) {
+    id = nationality_ids_
+             .try_emplace(nationality,
+                          static_cast<uint32_t>(nationality_ids_.size() + 1))
+             .first->second;
+  }
+  traits_.push_back({id, records.source[r]});
+}
+
 double Resolver::CrossWeight(const ComparatorOverlay& overlay, uint32_t a,
-                             uint32_t b, const double* tf_a) const {
-  const PreparedRecords& index = *result_.prepared;
-  const std::string& nationality = overlay.records().nationality[a];
-  return Weigh([&](size_t c) { return overlay.Level(c, a, b); },
-               !nationality.empty() && nationality == index.nationality[b],
+                             uint32_t nationality_a, uint32_t b,
+                             const double* tf_a) const {
+  absl::InlinedVector<uint8_t, 16> levels(overlay.size());
+  overlay.CrossLevels(a, b, levels.data());
+  const RecordTraits& traits = traits_[b];
+  return Weigh(std::span<const uint8_t>(levels.data(), levels.size()),
+               nationality_a != 0 && nationality_a == traits.nationality,
                tf_a) +
-         SourcePrior(overlay.records().source[a], index.source[b]);
+         SourcePrior(overlay.records().source[a], traits.source);
+}
+
+void Resolver::Prefetch(const ComparatorOverlay& overlay, uint32_t b) const {
+  overlay.PrefetchBase(b);
+  __builtin_prefetch(&traits_[b]);
 }
 
 std::vector<FieldExplanation> Resolver::ExplainFields(
@@ -587,7 +792,7 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
       prepared, SortedDistinct(std::move(entries)), /*within=*/false,
       known_source);
   std::vector<EntityCandidate> out;
-  const std::vector<uint32_t>& met = candidates.external[0];
+  const std::span<const uint32_t> met = candidates.external(0);
   if (met.empty()) return out;
   RECKON_RETURN_IF_ERROR(CheckContinue(exec, "resolve"));
 
@@ -595,12 +800,21 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::Resolve(
   const ComparatorOverlay overlay(result_.comparators, prepared);
   absl::InlinedVector<double, 16> tf(2 * tf_comparisons_.size());
   TfAdjustments(overlay, 0, tf.data());
+  for (size_t j = 0; j < kPrefetchAhead && j < met.size(); ++j) {
+    Prefetch(overlay, met[j]);
+  }
 
   // Best record per entity (on equal weights, the lower record).
   absl::flat_hash_map<uint32_t, size_t> by_entity;
   by_entity.reserve(met.size());
-  for (const uint32_t record : met) {
-    const double weight = CrossWeight(overlay, 0, record, tf.data());
+  const uint32_t nationality = NationalityId(prepared.nationality[0]);
+  for (size_t j = 0; j < met.size(); ++j) {
+    if (j + kPrefetchAhead < met.size()) {
+      Prefetch(overlay, met[j + kPrefetchAhead]);
+    }
+    const uint32_t record = met[j];
+    const double weight =
+        CrossWeight(overlay, 0, nationality, record, tf.data());
     const uint32_t e = entity_[record];
     auto [it, inserted] = by_entity.try_emplace(e, out.size());
     if (inserted) {
@@ -733,35 +947,48 @@ absl::Status Resolver::ScoreBatch(PendingBatch* pending,
                         TfAdjustments(overlay, a, tf.data() + size_t{a} * tfs);
                       }
                     });
-  std::vector<size_t> offsets(size_t{m} + 1, 0);
+  std::vector<uint32_t> nationality(m);
   for (uint32_t a = 0; a < m; ++a) {
-    offsets[a + 1] = offsets[a] + candidates.external[a].size();
+    nationality[a] = NationalityId(batch.nationality[a]);
   }
-  std::vector<double> external(offsets[m]);
+  // The pairs of a range of batch records in one sequence, the index
+  // records' state loaded kPrefetchAhead pairs ahead.
+  const std::vector<size_t>& offsets = candidates.offsets;
+  const std::vector<uint32_t>& met = candidates.records;
+  std::vector<double> external(met.size());
   tbb::parallel_for(
       tbb::blocked_range<uint32_t>(0, m, 8),
       [&](const tbb::blocked_range<uint32_t>& range) {
-        for (uint32_t a = range.begin(); a != range.end(); ++a) {
-          const std::vector<uint32_t>& list = candidates.external[a];
-          const double* tf_a = tf.data() + size_t{a} * tfs;
-          for (size_t j = 0; j < list.size(); ++j) {
-            external[offsets[a] + j] = CrossWeight(overlay, a, list[j], tf_a);
+        const size_t end = offsets[range.end()];
+        for (size_t p = offsets[range.begin()];
+             p < end && p < offsets[range.begin()] + kPrefetchAhead; ++p) {
+          Prefetch(overlay, met[p]);
+        }
+        uint32_t a = range.begin();
+        for (size_t p = offsets[range.begin()]; p < end; ++p) {
+          while (p >= offsets[a + 1]) ++a;
+          if (p + kPrefetchAhead < end) {
+            Prefetch(overlay, met[p + kPrefetchAhead]);
           }
+          external[p] = CrossWeight(overlay, a, nationality[a], met[p],
+                                    tf.data() + size_t{a} * tfs);
         }
       });
   std::vector<double> internal(candidates.internal.size());
   tbb::parallel_for(
       tbb::blocked_range<size_t>(0, internal.size(), 256),
       [&](const tbb::blocked_range<size_t>& range) {
+        absl::InlinedVector<uint8_t, 16> levels(overlay.size());
         for (size_t i = range.begin(); i != range.end(); ++i) {
           const auto& [a, b] = candidates.internal[i];
-          const std::string& nationality = batch.nationality[a];
-          internal[i] = Weigh(
-                            [&](size_t c) { return overlay.LevelWithin(c, a, b); },
-                            !nationality.empty() &&
-                                nationality == batch.nationality[b],
-                            tf.data() + size_t{a} * tfs) +
-                        SourcePrior(batch.source[a], batch.source[b]);
+          overlay.WithinLevels(a, b, levels.data());
+          const std::string& nationality_a = batch.nationality[a];
+          internal[i] =
+              Weigh(std::span<const uint8_t>(levels.data(), levels.size()),
+                    !nationality_a.empty() &&
+                        nationality_a == batch.nationality[b],
+                    tf.data() + size_t{a} * tfs) +
+              SourcePrior(batch.source[a], batch.source[b]);
         }
       });
   if (absl::Status status = CheckContinue(exec, "resolve batch"); !status.ok()) {
@@ -784,7 +1011,7 @@ absl::Status Resolver::ScoreBatch(PendingBatch* pending,
   std::vector<int64_t> best_entity(m, -1);
   for (uint32_t a = 0; a < m; ++a) {
     const uint32_t root = groups.Find(a);
-    const std::vector<uint32_t>& list = candidates.external[a];
+    const std::span<const uint32_t> list = candidates.external(a);
     for (size_t j = 0; j < list.size(); ++j) {
       const double weight = external[offsets[a] + j];
       if (weight < threshold) continue;
@@ -841,8 +1068,12 @@ absl::StatusOr<AddReport> Resolver::CommitBatch(PendingBatch scored) {
   for (const auto& [field, count] : batch.unparseable) {
     index.unparseable[field] += count;
   }
-  for (const KeyEntry& entry : scored.entries_) {
-    added_keys_[entry.hash].push_back(first + entry.record);
+  for (uint32_t i = 0; i < m; ++i) AppendTraits(index, first + i);
+  // Random places of a large table: each loaded a few entries ahead.
+  const std::vector<KeyEntry>& entries = scored.entries_;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 8 < entries.size()) added_keys_.prefetch(entries[i + 8].hash);
+    added_keys_[entries[i].hash].push_back(first + entries[i].record);
   }
   report.records.resize(m);
   report.entities.resize(m);

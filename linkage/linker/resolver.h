@@ -39,10 +39,17 @@
 // one), then the lowest record numbers. So a probe among a thousand
 // namesakes compares the few that also share its birth date or document.
 //
-// Cost. Candidates are found per record in parallel (TBB); the records of
-// a batch are scored in parallel, each pair costing what a pair of the
-// link costs; term-frequency adjustments are computed once per probe
-// record, not per pair. Results do not depend on the number of threads.
+// Cost. Candidates are found per record in parallel (TBB), the blocks'
+// lookups in the key index batched so that their cache misses overlap; the
+// records met are counted in a small per-thread table, not sorted. The
+// records of a batch are scored in parallel, each pair costing what a pair
+// of the link costs: all its levels in one call
+// (ComparatorOverlay::CrossLevels), reading one 64-byte row of the index
+// record (loaded a few pairs ahead, as the linker's compare loop does) and
+// 8 bytes of the resolver's own (RecordTraits); its weight is a sum of
+// precomputed level weights. Term-frequency adjustments are computed once
+// per probe record, not per pair. Results do not depend on the number of
+// threads.
 //
 // Thread-safety: const methods (Resolve, Explain, ScoreBatch) may run
 // concurrently with each other; CommitBatch and Add must not run
@@ -57,10 +64,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "linkage/base/exec.h"
 #include "linkage/base/record.h"
@@ -226,18 +235,32 @@ class Resolver {
   // adjustment of overlay record `a`.
   void TfAdjustments(const ComparatorOverlay& overlay, uint32_t a,
                      double* out) const;
-  // A pair's match weight from its levels (`level_of(c)`); `tf_a` the
-  // TfAdjustments of its first record.
-  template <typename LevelOf>
-  double Weigh(const LevelOf& level_of, bool same_nationality,
+  // A pair's match weight from its levels; `tf_a` the TfAdjustments of its
+  // first record.
+  double Weigh(std::span<const uint8_t> levels, bool same_nationality,
                const double* tf_a) const;
   // LinkResult::source_pair_prior of two records of sources `a` and `b`
   // (numbered as the index numbers them); 0 when either is not a source
   // of the link.
   double SourcePrior(uint16_t a, uint16_t b) const;
-  // Overlay record `a` with index record `b`.
-  double CrossWeight(const ComparatorOverlay& overlay, uint32_t a, uint32_t b,
+  // Overlay record `a`, of nationality NationalityId `nationality_a`, with
+  // index record `b`.
+  double CrossWeight(const ComparatorOverlay& overlay, uint32_t a,
+                     uint32_t nationality_a, uint32_t b,
                      const double* tf_a) const;
+  // Starts loading what CrossWeight reads of index record `b` (a hint).
+  void Prefetch(const ComparatorOverlay& overlay, uint32_t b) const;
+  // Pairs scored ahead of the one whose index record Prefetch loads: what
+  // hides the cache misses on the index records' rows (the linker's
+  // compare loop prefetches as far ahead).
+  static constexpr size_t kPrefetchAhead = 8;
+  // The id of a nationality among the index's (traits_): 0 for none,
+  // kUnseenNationality for one no index record has (which equals none).
+  static constexpr uint32_t kUnseenNationality = UINT32_MAX;
+  uint32_t NationalityId(const std::string& nationality) const;
+  // Appends the traits of record `r` of `records` (numbered as the index
+  // numbers sources) to traits_, interning its nationality.
+  void AppendTraits(const PreparedRecords& records, size_t r);
   std::vector<FieldExplanation> ExplainFields(const ComparatorOverlay& overlay,
                                               uint32_t a, uint32_t b) const;
 
@@ -252,13 +275,37 @@ class Resolver {
   size_t num_entities_ = 0;
   // Key index of the linked records (candidate and fallback keys): sorted
   // distinct hashes, each with its record count and (unless oversized) its
-  // members.
+  // members at key_members_[key_offsets_[k]] to [key_offsets_[k + 1]]; a
+  // fallback key's members lacking its field first, then the others, then
+  // (one more entry) how many lack it.
   std::vector<uint64_t> key_hashes_;
   std::vector<uint32_t> key_sizes_;
   std::vector<size_t> key_offsets_;
   std::vector<uint32_t> key_members_;
-  // Members added since the link, by hash.
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> added_keys_;
+  // key_directory_[b] to key_directory_[b + 1]: where in key_hashes_ the
+  // hashes of bucket b (KeyBucket, their top key_directory_bits_ bits) are.
+  std::vector<uint32_t> key_directory_;
+  int key_directory_bits_ = 1;
+  size_t KeyBucket(uint64_t hash) const {
+    return static_cast<size_t>(hash >> (64 - key_directory_bits_));
+  }
+  // The position of `hash` in key_hashes_, or kNoKey.
+  static constexpr size_t kNoKey = SIZE_MAX;
+  size_t FindKey(uint64_t hash) const;
+  // Members added since the link, by hash. Most keys get one or two in a
+  // relink's time: held inline (the same 24 bytes as a std::vector), so
+  // that indexing a batch allocates for few of them.
+  using AddedMembers = absl::InlinedVector<uint32_t, 4>;
+  absl::flat_hash_map<uint64_t, AddedMembers> added_keys_;
+  // Per index record, what a pair's weight needs beside its levels, in 8
+  // bytes (one cache miss, prefetched with the comparators' row) rather
+  // than the index's nationality string and source columns.
+  struct RecordTraits {
+    uint32_t nationality;  // NationalityId, never kUnseenNationality
+    uint16_t source;
+  };
+  std::vector<RecordTraits> traits_;
+  absl::flat_hash_map<std::string, uint32_t> nationality_ids_;  // from 1
 
   // Per comparison with term-frequency adjustment: the share of linked
   // records holding each value, by the value's canonical text (see
@@ -269,6 +316,13 @@ class Resolver {
   // nationality and value text (NationalityTermText in resolver.cc).
   std::vector<absl::flat_hash_map<std::string, double>> nationality_frequency_;
   std::vector<size_t> tf_comparisons_;
+  // ComparisonModel::Weight(level, same_group) of comparison c at
+  // level_weights_[level_offsets_[c] + level] (levels past the missing one
+  // weigh as it does), for pairs out of the group; the same for pairs in
+  // it from level_weights_.size() / 2 on. Computed once: a pair's weight
+  // is then a sum of table entries (the same numbers), no logarithms.
+  std::vector<size_t> level_offsets_;
+  std::vector<double> level_weights_;
   std::vector<bool> is_name_comparison_;
 };
 

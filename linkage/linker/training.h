@@ -7,7 +7,11 @@
 // appears, so EM over them learns that a wrong year rules a match out; among
 // pairs that share a name, namesakes crowd in and agree on nationality and
 // sex far more than random pairs. So each key's pairs train only the
-// comparisons the key leaves free (see IgnoredInSession), and each
+// comparisons the key leaves free (see IgnoredInSession), only pairs in
+// which at least two of those are observed take part (with u fixed, one
+// observed comparison fits any match share and bends m towards the share
+// of other pairs), non-matches are weighed with their group's u even when
+// the key fixes the group comparison (namesakes share a nationality), and each
 // comparison's m is the average of the sessions that trained it, weighted by
 // the matches they found. A joint EM over all training pairs, with u free,
 // supplies m for comparisons no session can train.
@@ -28,6 +32,8 @@ namespace reckon {
 // An EM training run over a set of candidate pairs.
 struct TrainingSession {
   std::string name;
+  // Pairs trained on (in a key session, those in which at least two of
+  // the comparisons it trains are observed).
   uint64_t pairs = 0;
   double lambda = 0.0;  // match share among these pairs
   EmReport em;

@@ -46,6 +46,8 @@ struct EmOptions {
   // Comparisons to leave out (size 0, or one flag per comparison): they
   // count as missing and their m and u stay as given. Used to train on
   // pairs blocked by a field, whose agreement on that field says nothing.
+  // An ignored group comparison still selects the group's u (see
+  // FellegiSunterModel::group_comparison).
   std::vector<bool> ignored;
 };
 

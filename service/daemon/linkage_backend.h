@@ -17,10 +17,11 @@
 //   Once there is one, each batch is resolved as it is committed
 //   (CommitAndResolve): its records join entities they link to or start new
 //   ones until the next relink re-clusters everything, and their entity ids
-//   are stored in the batch's own transaction. A batch is indexed just
-//   before that transaction (so the next one scores meanwhile); if the
-//   commit then stores less than was indexed, reads answer kUnavailable
-//   until a relink has rebuilt the index from the store.
+//   are stored in the transaction that stores the batch (shared with the
+//   batches queued with it: group commit). A batch is indexed just before
+//   that transaction (so the next one scores meanwhile); if the commit then
+//   stores less than was indexed, reads answer kUnavailable until a relink
+//   has rebuilt the index from the store.
 // - At start (Load), a store that has been relinked before is relinked in
 //   the background so that the index comes back, ids kept stable.
 //

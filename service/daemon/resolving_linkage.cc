@@ -3,41 +3,51 @@
 //
 // A batch's way in (CommitAndResolve). Scoring a batch needs the batches
 // before it indexed (a record may join an entity a previous batch started),
-// and its entity assignments go in its own store transaction (one fsync;
-// a crash leaves records and assignments together or neither). So that the
-// next batch scores while this one's transaction and fsync run, a batch is
-// indexed in memory BEFORE its commit: score and index one batch at a time
-// (persist_mu_), then commit outside that section, in the order the batches
-// were indexed (commit turns). The guarantees stay those of the store:
-// - the reply comes after the batch's durable commit, as before;
+// and its entity assignments go in the transaction that stores it (one
+// fsync; a crash leaves records and assignments together or neither). So
+// that the next batch scores while this one's transaction and fsync run, a
+// batch is indexed in memory BEFORE its commit: score and index one batch
+// at a time (persist_mu_), queue it for the commit in that order, and
+// commit outside that section. Group commit: whoever is at the head of the
+// queue when no commit runs takes every batch queued (up to
+// kMaxGroupBatches) and commits them in ONE store transaction
+// (SqliteStore::CommitBatches, one fsync); the others wait for it. With
+// several clients the commits were the serialized part (each batch waited
+// for the fsyncs of those before it); now a group costs one fsync and one
+// pass over the pages the batches share. The guarantees stay those of the
+// store:
+// - the reply comes after the durable commit of the batch's group;
 // - nothing acknowledged is lost: the store is the truth; the index is
 //   rebuilt from it at start;
-// - a resubmitted batch is never counted twice (the store's batch key);
+// - a resubmitted batch is never counted twice (the store's batch key,
+//   also between two batches of one group: the second is the duplicate);
 //   it is not resolved first when its key is already committed, or when
 //   the index has any of its records (its first submission in flight), and
-//   turns keep it from reaching the store before its first submission;
-// - nothing half-written: one transaction per batch.
-// What is new is that the index may hold a batch for the ~100 ms before its
-// commit: a concurrent Resolve may name those records (read uncommitted,
-// the answer is the one the index gives once the commit lands). If the
-// commit then does not store what was indexed (SQLite fails; the store
-// rejects a record the index lacked, stored by another process; a batch
-// key committed meanwhile), the index is marked stale: reads answer
+//   the queue keeps it from reaching the store before its first submission;
+// - nothing half-written: a group's transaction stores every batch of it
+//   or none (an SQLite failure fails every batch of the group, each
+//   getting the error; a batch the store refuses outright, a REQUIRES
+//   broken, fails alone and is left out).
+// The index may hold a batch for the time before its group commits: a
+// concurrent Resolve may name those records (read uncommitted, the answer
+// is the one the index gives once the commit lands). If the commit then
+// does not store what was indexed (SQLite fails, for the whole group; the
+// store rejects a record the index lacked, stored by another process; a
+// batch key committed meanwhile), the index is marked stale: reads answer
 // kUnavailable, batches are stored without resolution, and a relink
 // rebuilds the index from the store (ids kept, as at start). The resolver
 // cannot un-index (it appends to the link's comparators), so a rebuild is
 // the undo; these failures are rare, the common refusals (record id
 // already stored and indexed, duplicate batch) are caught before indexing.
-// Alternatives not taken: group commit (several batches in one
-// transaction) still needs each batch indexed before the next scores, so
-// it needs this same undo; scoring against the index plus the uncommitted
+// Alternative not taken: scoring against the index plus the uncommitted
 // batches needs comparators over two overlays (linkage/linker).
 //
 // Locks, always taken in this order:
 //   persist_mu_  serializes what changes the index or writes entity
 //                assignments outside a batch's own transaction: a batch's
-//                scoring and indexing (and taking its commit turn), the
-//                resolution of a batch stored without it (OnRecordsStored),
+//                scoring and indexing (and its place in the commit
+//                queue), the resolution of a batch stored without it
+//                (OnRecordsStored),
 //                a relink's swap and save. A relink's save first waits for
 //                every batch indexed to be committed, so that its "replace
 //                every assignment" never precedes a batch's own. It also
@@ -51,11 +61,13 @@
 //                relinked index take it exclusively, in memory only, never
 //                across a store write. So Resolve waits at most for a
 //                batch's indexing, never for its scoring or its commit.
-//   turn_mu_     the commit turns (done_turns_).
+//   turn_mu_     the commit queue (commit_queue_, committing_,
+//                done_turns_), never held across a store write.
 //   ops_mu_      the operations table.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -151,6 +163,30 @@ void FieldToProto(const FieldExplanation& field, v1::FieldReason* proto) {
   proto->set_level_number(field.level);
 }
 
+// At most this many batches are committed in one transaction: bounds a
+// group's log growth and the wait of the batches at its tail. With a few
+// clients the queue rarely holds more.
+constexpr size_t kMaxGroupBatches = 32;
+
+// A batch in the commit queue (see CommitAndResolve). The thread that
+// commits its group sets the fields below `done` and then `done`; the
+// batch's own thread reads them once `done` (or after committing itself).
+struct QueuedCommit {
+  store::BatchToCommit batch;
+  // Indexed before the commit (its assignments in `batch`), or in part.
+  bool indexed = false;
+  bool indexed_in_part = false;
+  int64_t indexed_records = 0;
+  bool done = false;  // guarded by the queue's mutex
+  absl::StatusOr<store::CommitResult> result;
+  std::vector<Record> stored;  // the records the commit stored
+  bool mismatch = false;       // indexed, but not stored as indexed
+  absl::Time group_start;
+  absl::Time group_end;
+  int64_t group_batches = 0;
+  int64_t group_records = 0;
+};
+
 class ResolvingLinkage final : public LinkageBackend {
  public:
   explicit ResolvingLinkage(std::unique_ptr<Linker> linker)
@@ -191,13 +227,13 @@ class ResolvingLinkage final : public LinkageBackend {
   // next batch scores while this one's transaction is written (see the file
   // comment for why this keeps the guarantees):
   //   1. prepare with no lock;
-  //   2. under persist_mu_: take the batch's commit turn; score under the
-  //      shared lock and name the entities; index the batch under the
-  //      exclusive lock (the index now holds it, uncommitted);
-  //   3. with no lock but the turn: commit to the store; then, under the
-  //      exclusive lock, hand the stored records to a running relink and,
-  //      if the commit did not store what was indexed, mark the index stale
-  //      and start a relink to rebuild it from the store.
+  //   2. under persist_mu_: score under the shared lock and name the
+  //      entities; index the batch under the exclusive lock (the index now
+  //      holds it, uncommitted); queue it for the commit;
+  //   3. with no lock: commit it in its group (CommitQueued); the group's
+  //      committer, under the exclusive lock, hands the stored records to a
+  //      running relink and, if a commit did not store what was indexed,
+  //      marks the index stale; then a relink rebuilds it from the store.
   // A batch not resolved in step 2 (no index yet, a stale one, a failure,
   // a record the index or store has already, a batch id committed before)
   // is committed alone and resolved after, as OnRecordsStored.
@@ -210,6 +246,7 @@ class ResolvingLinkage final : public LinkageBackend {
     for (const store::IndexedRecord& item : batch.records) {
       records.push_back(item.record);
     }
+    QueuedCommit entry;
     const std::shared_ptr<Index> prepared_for = CurrentIndex();
     std::optional<PendingBatch> pending;
     absl::Status resolved;
@@ -230,7 +267,6 @@ class ResolvingLinkage final : public LinkageBackend {
       }
     }
     const absl::Time prepared_at = absl::Now();
-    uint64_t turn = 0;
     bool indexed = false;
     bool indexed_in_part = false;
     std::vector<Record> fresh;
@@ -241,7 +277,6 @@ class ResolvingLinkage final : public LinkageBackend {
     {
       absl::MutexLock persist(&persist_mu_);
       locked_at = absl::Now();
-      turn = ++issued_turns_;
       const Index* scored_against = nullptr;
       if (resolved.ok() && pending.has_value()) {
         absl::ReaderMutexLock lock(&mu_);
@@ -278,40 +313,26 @@ class ResolvingLinkage final : public LinkageBackend {
               {{"code", absl::StatusCodeToString(resolved.code())}});
         }
       }
+      // 3a. Queue for the commit in indexing order (so that a batch resolved
+      // after another never reaches the store before it: a resubmitted
+      // batch then always finds its first submission committed).
+      entry.batch = std::move(batch);
+      entry.indexed = indexed;
+      entry.indexed_in_part = indexed_in_part;
+      entry.indexed_records = static_cast<int64_t>(fresh.size());
+      ++issued_turns_;
+      absl::MutexLock lock(&turn_mu_);
+      commit_queue_.push_back(&entry);
     }
     const absl::Time indexed_at = absl::Now();
 
-    // 3. The commit, in turn order (so that a batch resolved after another
-    // never reaches the store before it: a resubmitted batch then always
-    // finds its first submission committed).
-    {
-      absl::MutexLock lock(&turn_mu_);
-      auto my_turn = [this, turn]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(turn_mu_) {
-        return done_turns_ + 1 == turn;
-      };
-      turn_mu_.Await(absl::Condition(&my_turn));
-    }
-    const absl::Time turn_at = absl::Now();
-    absl::StatusOr<store::CommitResult> result = store.CommitBatch(batch);
-    const absl::Time saved_at = absl::Now();
-    const bool mismatch =
-        indexed_in_part ||
-        (indexed && (!result.ok() || result->duplicate ||
-                     !result->assignments_stored ||
-                     result->accepted != static_cast<int64_t>(fresh.size())));
-    std::vector<Record> stored;
-    if (result.ok()) stored = StoredRecords(std::move(batch), *result);
-    {
-      absl::WriterMutexLock lock(&mu_);
-      if (capturing_) {
-        pending_.insert(pending_.end(), stored.begin(), stored.end());
-      }
-      if (mismatch) stale_ = true;
-    }
-    {
-      absl::MutexLock lock(&turn_mu_);
-      done_turns_ = turn;
-    }
+    // 3b. The commit: by this batch's thread if it is at the head of the
+    // queue, with every batch queued behind it (one transaction); else by
+    // the thread of the group it is in.
+    CommitQueued(store, &entry);
+    absl::StatusOr<store::CommitResult> result = std::move(entry.result);
+    const bool mismatch = entry.mismatch;
+    const std::vector<Record> stored = std::move(entry.stored);
     if (mismatch) {
       const std::string code =
           result.ok() ? std::string("OK")
@@ -349,9 +370,15 @@ class ResolvingLinkage final : public LinkageBackend {
          {"score_ms", absl::ToDoubleMilliseconds(scored_at - locked_at)},
          // Indexing under the exclusive lock, before the commit.
          {"index_ms", absl::ToDoubleMilliseconds(indexed_at - scored_at)},
-         {"turn_ms", absl::ToDoubleMilliseconds(turn_at - indexed_at)},
-         // The batch's transaction: records and assignments, one fsync.
-         {"save_ms", absl::ToDoubleMilliseconds(saved_at - turn_at)}});
+         // Until the transaction of the batch's group began.
+         {"turn_ms",
+          absl::ToDoubleMilliseconds(entry.group_start - indexed_at)},
+         // The group's transaction: the records and assignments of
+         // `group_batches` batches, one fsync.
+         {"save_ms",
+          absl::ToDoubleMilliseconds(entry.group_end - entry.group_start)},
+         {"group_batches", entry.group_batches},
+         {"group_records", entry.group_records}});
     return result;
   }
 
@@ -661,6 +688,85 @@ class ResolvingLinkage final : public LinkageBackend {
     }
     saved_tickets_ = last;
     return store_->SaveAssignments(assignments, next_entity);
+  }
+
+  // Commits the queued `entry` (queued under persist_mu_, in indexing
+  // order): waits until it is committed by the group it joined, or until it
+  // is at the head of the queue with no group committing; then this thread
+  // commits it with every batch queued behind it (up to kMaxGroupBatches)
+  // in one transaction, sets each one's result and wakes their threads.
+  void CommitQueued(store::SqliteStore& store, QueuedCommit* entry)
+      ABSL_LOCKS_EXCLUDED(persist_mu_, mu_, turn_mu_) {
+    std::vector<QueuedCommit*> group;
+    {
+      absl::MutexLock lock(&turn_mu_);
+      auto ready = [this, entry]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(turn_mu_) {
+        return entry->done ||
+               (!committing_ && !commit_queue_.empty() &&
+                commit_queue_.front() == entry);
+      };
+      turn_mu_.Await(absl::Condition(&ready));
+      if (entry->done) return;
+      committing_ = true;
+      while (!commit_queue_.empty() && group.size() < kMaxGroupBatches) {
+        group.push_back(commit_queue_.front());
+        commit_queue_.pop_front();
+      }
+    }
+    CommitGroup(store, group);
+    absl::MutexLock lock(&turn_mu_);
+    for (QueuedCommit* member : group) member->done = true;
+    done_turns_ += group.size();
+    committing_ = false;
+  }
+
+  // Commits `group` in one store transaction and, for each batch, sets its
+  // result, its stored records and whether the index now holds what the
+  // store lacks (mismatch: a batch indexed but not stored as indexed, e.g.
+  // every indexed batch of a group whose transaction failed). Before its
+  // batches count as committed: hands their stored records to a running
+  // relink and marks the index stale on a mismatch.
+  void CommitGroup(store::SqliteStore& store,
+                   const std::vector<QueuedCommit*>& group)
+      ABSL_LOCKS_EXCLUDED(persist_mu_, mu_, turn_mu_) {
+    std::vector<const store::BatchToCommit*> batches;
+    batches.reserve(group.size());
+    int64_t records = 0;
+    for (const QueuedCommit* member : group) {
+      batches.push_back(&member->batch);
+      records += static_cast<int64_t>(member->batch.records.size());
+    }
+    const absl::Time start = absl::Now();
+    std::vector<absl::StatusOr<store::CommitResult>> results =
+        store.CommitBatches(batches);
+    const absl::Time end = absl::Now();
+    bool any_mismatch = false;
+    for (size_t i = 0; i < group.size(); ++i) {
+      QueuedCommit& member = *group[i];
+      member.result = std::move(results[i]);
+      const absl::StatusOr<store::CommitResult>& result = member.result;
+      member.mismatch =
+          member.indexed_in_part ||
+          (member.indexed &&
+           (!result.ok() || result->duplicate || !result->assignments_stored ||
+            result->accepted != member.indexed_records));
+      any_mismatch = any_mismatch || member.mismatch;
+      if (result.ok()) {
+        member.stored = StoredRecords(std::move(member.batch), *result);
+      }
+      member.group_start = start;
+      member.group_end = end;
+      member.group_batches = static_cast<int64_t>(group.size());
+      member.group_records = records;
+    }
+    absl::WriterMutexLock lock(&mu_);
+    if (capturing_) {
+      for (const QueuedCommit* member : group) {
+        pending_.insert(pending_.end(), member->stored.begin(),
+                        member->stored.end());
+      }
+    }
+    if (any_mismatch) stale_ = true;
   }
 
   // `records` less those `index` already holds (a batch captured during a
@@ -1149,10 +1255,14 @@ class ResolvingLinkage final : public LinkageBackend {
   // commit, then not stored as indexed): reads answer kUnavailable and
   // batches are not resolved until a relink swaps in a rebuilt index.
   bool stale_ ABSL_GUARDED_BY(mu_) = false;
-  // Commit turns: CommitAndResolve takes one under persist_mu_ and commits
-  // when done_turns_ reaches the one before it (see CommitAndResolve).
+  // The commit queue: CommitAndResolve queues each batch under persist_mu_
+  // (counted in issued_turns_) and the batches are committed in that order,
+  // in groups (CommitQueued), done_turns_ counting those committed.
   uint64_t issued_turns_ ABSL_GUARDED_BY(persist_mu_) = 0;
   absl::Mutex turn_mu_;
+  std::deque<QueuedCommit*> commit_queue_ ABSL_GUARDED_BY(turn_mu_);
+  // A group's transaction is running (its thread took it off the queue).
+  bool committing_ ABSL_GUARDED_BY(turn_mu_) = false;
   uint64_t done_turns_ ABSL_GUARDED_BY(turn_mu_) = 0;
   std::vector<Record> pending_ ABSL_GUARDED_BY(mu_);
   int64_t next_entity_ ABSL_GUARDED_BY(persist_mu_) = 1;

@@ -124,11 +124,32 @@ constexpr std::string_view kVersion4 = R"sql(
 DROP INDEX IF EXISTS entity_assignments_by_entity;
 )sql";
 
+// Version 5: assignments keyed by the record's row (records.record_seq)
+// instead of its (source, source_record_id). A batch's records get
+// consecutive rows, so its assignments append to the table's tree instead
+// of landing on random pages of an index keyed by record ids (each a page
+// to write to the log and fsync). Existing assignments keep their records;
+// one of a record not stored (none should exist) is dropped. No foreign
+// key: raw records are never deleted (see version 1).
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE entity_assignments_by_row (
+  record_seq INTEGER PRIMARY KEY,
+  entity_id TEXT NOT NULL
+);
+INSERT INTO entity_assignments_by_row (record_seq, entity_id)
+  SELECT r.record_seq, a.entity_id
+  FROM entity_assignments a
+  JOIN records r ON r.source = a.source
+                AND r.source_record_id = a.source_record_id;
+DROP TABLE entity_assignments;
+ALTER TABLE entity_assignments_by_row RENAME TO entity_assignments;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
   static const std::vector<std::string_view> kMigrations = {
-      kVersion1, kVersion2, kVersion3, kVersion4};
+      kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
   return kMigrations;
 }
 

@@ -12,7 +12,7 @@
 namespace reckon::store {
 
 // The schema version this build writes and reads.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // SchemaMigrations()[i] is the SQL that takes version i to version i + 1.
 // Its size is kSchemaVersion.

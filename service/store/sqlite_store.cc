@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -58,12 +60,18 @@ absl::Status Exec(sqlite3* db, std::string_view sql, std::string_view what) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 // A prepared statement, finalized on destruction. Binding indices are from 1.
 class Statement {
  public:
-  static absl::StatusOr<Statement> Prepare(sqlite3* db, std::string_view sql) {
+  // `persistent`: kept and reused for the connection's lifetime (SQLite
+  // then allocates it outside its lookaside memory).
+  static absl::StatusOr<Statement> Prepare(sqlite3* db, std::string_view sql,
+                                           bool persistent = false) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt,
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                           persistent ? SQLITE_PREPARE_PERSISTENT : 0u, &stmt,
                            nullptr) != SQLITE_OK) {
       return SqliteError(db, "prepare");
     }
@@ -114,6 +122,44 @@ class Statement {
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+};
+
+// The writer's statements, each prepared once (the commits run the same
+// few statements for every batch), keyed by the address of their SQL text,
+// which must be a constant.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  absl::StatusOr<Statement*> Get(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      RECKON_ASSIGN_OR_RETURN(Statement statement,
+                              Statement::Prepare(db_, sql, true));
+      it = statements_
+               .emplace(sql, std::make_unique<Statement>(std::move(statement)))
+               .first;
+    }
+    return it->second.get();
+  }
+
+ private:
+  sqlite3* const db_;
+  absl::flat_hash_map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+namespace {
+
+// Resets a cached statement when its use ends, however it ends (a SELECT
+// left stepping would keep its read open; bound strings are not ours).
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement* statement) : statement_(statement) {}
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+  ~ResetOnExit() { statement_->Reset(); }
+
+ private:
+  Statement* const statement_;
 };
 
 // Opens one connection with the settings every connection needs.
@@ -203,6 +249,17 @@ void AppendLength(std::string* out, size_t length) {
   }
 }
 
+// EncodeExtra, appended to `out` (whose buffer a caller may reuse).
+void AppendExtra(const std::vector<std::pair<std::string, std::string>>& extra,
+                 std::string* out) {
+  for (const auto& [name, value] : extra) {
+    AppendLength(out, name.size());
+    *out += name;
+    AppendLength(out, value.size());
+    *out += value;
+  }
+}
+
 absl::StatusOr<std::string> TakeString(std::string_view* in) {
   if (in->size() < 4) return absl::DataLossError("store: truncated extra blob");
   uint32_t n = 0;
@@ -238,12 +295,7 @@ absl::StatusOr<Record> RecordFromRow(const Statement& stmt) {
 std::string EncodeExtra(
     const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string out;
-  for (const auto& [name, value] : extra) {
-    AppendLength(&out, name.size());
-    out += name;
-    AppendLength(&out, value.size());
-    out += value;
-  }
+  AppendExtra(extra, &out);
   return out;
 }
 
@@ -298,15 +350,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     return status;
   }
   return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, writer, *reader, *checkpointer));
+      new SqliteStore(path, writer, *reader, *checkpointer,
+                      std::max(1, options.checkpoint_log_pages)));
 }
 
 SqliteStore::SqliteStore(std::string path, sqlite3* writer, sqlite3* reader,
-                         sqlite3* checkpointer)
+                         sqlite3* checkpointer, int checkpoint_log_pages)
     : path_(std::move(path)),
       writer_(writer),
       reader_(reader),
-      checkpointer_(checkpointer) {
+      checkpointer_(checkpointer),
+      checkpoint_log_pages_(checkpoint_log_pages) {
   // SQLite's automatic checkpoint runs inside the COMMIT that crosses its
   // threshold: at a million records a batch of resolved records dirties
   // thousands of index pages, so nearly every commit copied the log into the
@@ -315,7 +369,21 @@ SqliteStore::SqliteStore(std::string path, sqlite3* writer, sqlite3* reader,
   // does the same work beside them (it copies only committed frames, never
   // waits for or blocks the writer; durability is the log's fsync at
   // commit, unchanged).
+  // Copying after every round of commits wrote the pages every batch
+  // touches again and again (at a million records the index of record ids
+  // takes about a thousand random pages per batch, with its fsync: a third
+  // of the daemon's CPU during ingest); copying once the log is long copies
+  // a page rewritten by many commits once.
+  sqlite3_wal_hook(writer_, &SqliteStore::OnWalCommit, this);
   checkpoint_thread_ = std::thread([this] { RunCheckpoints(); });
+}
+
+int SqliteStore::OnWalCommit(void* store, sqlite3*, const char*,
+                             int log_pages) {
+  auto* self = static_cast<SqliteStore*>(store);
+  absl::MutexLock lock(&self->checkpoint_mu_);
+  self->log_pages_ = log_pages;
+  return SQLITE_OK;
 }
 
 SqliteStore::~SqliteStore() {
@@ -327,6 +395,8 @@ SqliteStore::~SqliteStore() {
   sqlite3_close(checkpointer_);
   absl::MutexLock write_lock(&write_mu_);
   absl::MutexLock read_lock(&read_mu_);
+  // Finalized before their connection closes (else it stays open).
+  writer_statements_.reset();
   sqlite3_close(reader_);
   sqlite3_close(writer_);
 }
@@ -346,6 +416,15 @@ void SqliteStore::RunCheckpoints() {
     checkpoint_mu_.Await(absl::Condition(&wake));
     if (stop_checkpoints_) return;
     seen = commits_;
+    // Until the log is long enough, or commits pause for a second.
+    while (log_pages_ < checkpoint_log_pages_) {
+      if (!checkpoint_mu_.AwaitWithTimeout(absl::Condition(&wake),
+                                           absl::Seconds(1))) {
+        break;
+      }
+      if (stop_checkpoints_) return;
+      seen = commits_;
+    }
     checkpoint_mu_.Unlock();
     {
       // PASSIVE: copies what no reader still needs, without waiting; what
@@ -359,14 +438,52 @@ void SqliteStore::RunCheckpoints() {
   }
 }
 
-absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
-    sqlite3* db, const BatchKey& key) {
-  RECKON_ASSIGN_OR_RETURN(
-      Statement find,
-      Statement::Prepare(
-          db,
-          "SELECT sequence, accepted, rejected FROM batches "
-          "WHERE agency = ?1 AND source = ?2 AND batch_id = ?3"));
+namespace {
+
+constexpr char kFindBatch[] =
+    "SELECT sequence, accepted, rejected FROM batches "
+    "WHERE agency = ?1 AND source = ?2 AND batch_id = ?3";
+constexpr char kFindRejections[] =
+    "SELECT batch_index, source_record_id, field, message "
+    "FROM batch_rejections WHERE batch_sequence = ?1 ORDER BY batch_index";
+constexpr char kInsertBatch[] =
+    "INSERT INTO batches (agency, source, batch_id, committed_unix, "
+    "accepted, rejected) VALUES (?1, ?2, ?3, ?4, 0, 0)";
+// OR IGNORE: a record id the source already has is skipped (and rejected),
+// never replaced: raw records are immutable.
+constexpr char kInsertRecord[] =
+    "INSERT OR IGNORE INTO records (batch_sequence, batch_index, source, "
+    "source_record_id, given_name, surname, patronymic, full_name, sex, "
+    "birth_date, nationality, passport_no, region, sector, "
+    "registered_on, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+constexpr char kInsertRejection[] =
+    "INSERT OR IGNORE INTO batch_rejections (batch_sequence, batch_index, "
+    "source_record_id, field, message) VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr char kUpdateBatch[] =
+    "UPDATE batches SET accepted = ?1, rejected = ?2 WHERE sequence = ?3";
+constexpr char kCountRecords[] =
+    "INSERT INTO source_counts (source, records, batches) "
+    "VALUES (?1, ?2, 1) ON CONFLICT (source) DO UPDATE SET "
+    "records = records + excluded.records, batches = batches + 1";
+// A batch's assignments, by the rows its records were just stored in.
+constexpr char kInsertAssignmentByRow[] =
+    "INSERT OR REPLACE INTO entity_assignments (record_seq, entity_id) "
+    "VALUES (?1, ?2)";
+// Other assignments, by record key: the record's row looked up.
+constexpr char kInsertAssignment[] =
+    "INSERT OR REPLACE INTO entity_assignments (record_seq, entity_id) "
+    "SELECT record_seq, ?3 FROM records WHERE source = ?1 AND "
+    "source_record_id = ?2";
+constexpr char kRaiseSequence[] =
+    "UPDATE entity_id_sequence SET next = MAX(next, ?1)";
+
+// The commit of the batch with `key` as `find` (kFindBatch) and
+// `rejections` (kFindRejections) read it, or std::nullopt.
+absl::StatusOr<std::optional<CommitResult>> ReadCommitted(
+    Statement& find, Statement& rejections, const BatchKey& key) {
+  ResetOnExit reset_find(&find);
+  ResetOnExit reset_rejections(&rejections);
   find.BindText(1, key.agency);
   find.BindText(2, key.source);
   find.BindText(3, key.batch_id);
@@ -377,12 +494,6 @@ absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
   result.sequence = find.Int(0);
   result.accepted = find.Int(1);
   result.rejected = find.Int(2);
-  RECKON_ASSIGN_OR_RETURN(
-      Statement rejections,
-      Statement::Prepare(db,
-                         "SELECT batch_index, source_record_id, field, message "
-                         "FROM batch_rejections WHERE batch_sequence = ?1 "
-                         "ORDER BY batch_index"));
   rejections.BindInt(1, result.sequence);
   while (true) {
     RECKON_ASSIGN_OR_RETURN(bool row, rejections.Step("read rejections"));
@@ -395,38 +506,47 @@ absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
   return std::optional<CommitResult>(std::move(result));
 }
 
-namespace {
-
-absl::Status InsertAssignments(sqlite3* db,
+// `insert` is kInsertAssignment; kInvalidArgument for a row naming a record
+// not stored.
+absl::Status InsertAssignments(sqlite3* db, Statement& insert,
                                const std::vector<EntityAssignment>& rows) {
-  RECKON_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db,
-                         "INSERT OR REPLACE INTO entity_assignments (source, "
-                         "source_record_id, entity_id) VALUES (?1, ?2, ?3)"));
+  ResetOnExit reset(&insert);
   for (const EntityAssignment& row : rows) {
     insert.BindText(1, row.source);
     insert.BindText(2, row.source_record_id);
     insert.BindText(3, row.entity_id);
     RECKON_RETURN_IF_ERROR(insert.Step("insert assignment").status());
     insert.Reset();
+    if (sqlite3_changes(db) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "store: assignment of record \"", row.source_record_id,
+          "\" of source \"", row.source, "\": no such record stored"));
+    }
   }
   return absl::OkStatus();
 }
 
-absl::Status RaiseSequence(sqlite3* db, int64_t next_entity) {
-  RECKON_ASSIGN_OR_RETURN(
-      Statement raise,
-      Statement::Prepare(db,
-                         "UPDATE entity_id_sequence SET next = MAX(next, ?1)"));
+absl::Status RaiseSequence(Statement& raise, int64_t next_entity) {
+  ResetOnExit reset(&raise);
   raise.BindInt(1, next_entity);
   return raise.Step("raise entity sequence").status();
 }
 
-}  // namespace
+// Whether assignments[i] names records[i] for every i (as the daemon
+// builds them): then no look-up is needed to find their rows.
+bool AssignmentsInRecordOrder(const BatchToCommit& batch) {
+  if (batch.assignments.size() != batch.records.size()) return false;
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    if (batch.assignments[i].source_record_id !=
+        batch.records[i].record.source_record_id) {
+      return false;
+    }
+  }
+  return true;
+}
 
-absl::StatusOr<CommitResult> SqliteStore::CommitBatch(
-    const BatchToCommit& batch) {
+// The REQUIRES of BatchToCommit, checked before anything is written.
+absl::Status CheckBatch(const BatchToCommit& batch) {
   for (const IndexedRecord& item : batch.records) {
     if (item.record.source != batch.key.source) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -438,74 +558,167 @@ absl::StatusOr<CommitResult> SqliteStore::CommitBatch(
           absl::StrCat("store: record ", item.index, ": empty record id"));
     }
   }
-  absl::MutexLock lock(&write_mu_);
-  RECKON_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE", "begin commit"));
-  absl::StatusOr<CommitResult> result = CommitLocked(batch);
-  if (!result.ok() || result->duplicate) {
-    // A duplicate wrote nothing; a failure must leave nothing behind.
-    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
-    return result;
+  if (batch.assignments.empty() || AssignmentsInRecordOrder(batch)) {
+    return absl::OkStatus();
   }
-  RECKON_RETURN_IF_ERROR(Exec(writer_, "COMMIT", "commit batch"));
-  NoteCommit();
-  return result;
+  absl::flat_hash_set<absl::string_view> ids;
+  ids.reserve(batch.records.size());
+  for (const IndexedRecord& item : batch.records) {
+    ids.insert(item.record.source_record_id);
+  }
+  for (const EntityAssignment& assignment : batch.assignments) {
+    if (assignment.source != batch.key.source ||
+        !ids.contains(assignment.source_record_id)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "store: assignment of record \"", assignment.source_record_id,
+          "\" of source \"", assignment.source,
+          "\": not a record of the batch"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<CommitResult>> SqliteStore::FindCommitted(
+    sqlite3* db, const BatchKey& key) {
+  RECKON_ASSIGN_OR_RETURN(Statement find, Statement::Prepare(db, kFindBatch));
+  RECKON_ASSIGN_OR_RETURN(Statement rejections,
+                          Statement::Prepare(db, kFindRejections));
+  return ReadCommitted(find, rejections, key);
+}
+
+absl::StatusOr<Statement*> SqliteStore::WriterStatement(const char* sql) {
+  if (writer_statements_ == nullptr) {
+    writer_statements_ = std::make_unique<StatementCache>(writer_);
+  }
+  return writer_statements_->Get(sql);
+}
+
+absl::StatusOr<CommitResult> SqliteStore::CommitBatch(
+    const BatchToCommit& batch) {
+  return std::move(CommitBatches({&batch}).front());
+}
+
+std::vector<absl::StatusOr<CommitResult>> SqliteStore::CommitBatches(
+    const std::vector<const BatchToCommit*>& batches) {
+  std::vector<absl::StatusOr<CommitResult>> results(batches.size());
+  std::vector<size_t> valid;
+  valid.reserve(batches.size());
+  for (size_t i = 0; i < batches.size(); ++i) {
+    if (absl::Status status = CheckBatch(*batches[i]); !status.ok()) {
+      results[i] = std::move(status);
+    } else {
+      valid.push_back(i);
+    }
+  }
+  if (valid.empty()) return results;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = Exec(writer_, "BEGIN IMMEDIATE", "begin commit");
+  size_t failed = batches.size();  // the batch whose statement failed
+  bool wrote = false;
+  if (status.ok()) {
+    for (size_t i : valid) {
+      absl::StatusOr<CommitResult> result = CommitLocked(*batches[i]);
+      if (!result.ok()) {
+        status = result.status();
+        failed = i;
+        break;
+      }
+      wrote = wrote || !result->duplicate;
+      results[i] = std::move(result);
+    }
+  }
+  if (status.ok() && !wrote) {
+    // Duplicates only: nothing to make durable.
+    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
+    return results;
+  }
+  if (status.ok()) status = Exec(writer_, "COMMIT", "commit batch");
+  if (status.ok()) {
+    NoteCommit();
+    return results;
+  }
+  // A failure must leave nothing behind, of any batch of the group (a
+  // failed COMMIT may have rolled back already; then this one fails).
+  if (sqlite3_get_autocommit(writer_) == 0) {
+    Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
+  }
+  for (size_t i : valid) {
+    if (i == failed || valid.size() == 1) {
+      results[i] = status;
+    } else {
+      results[i] = absl::Status(
+          status.code(),
+          absl::StrCat(status.message(), " (in the transaction of a group of ",
+                       valid.size(),
+                       " batches committed together; none of them was "
+                       "stored)"));
+    }
+  }
+  return results;
 }
 
 absl::StatusOr<CommitResult> SqliteStore::CommitLocked(
     const BatchToCommit& batch) {
-  RECKON_ASSIGN_OR_RETURN(std::optional<CommitResult> committed,
-                          FindCommitted(writer_, batch.key));
-  if (committed.has_value()) return *std::move(committed);
+  {
+    RECKON_ASSIGN_OR_RETURN(Statement * find, WriterStatement(kFindBatch));
+    RECKON_ASSIGN_OR_RETURN(Statement * find_rejections,
+                            WriterStatement(kFindRejections));
+    RECKON_ASSIGN_OR_RETURN(std::optional<CommitResult> committed,
+                            ReadCommitted(*find, *find_rejections, batch.key));
+    if (committed.has_value()) return *std::move(committed);
+  }
 
   CommitResult result;
-  RECKON_ASSIGN_OR_RETURN(
-      Statement insert_batch,
-      Statement::Prepare(
-          writer_,
-          "INSERT INTO batches (agency, source, batch_id, committed_unix, "
-          "accepted, rejected) VALUES (?1, ?2, ?3, ?4, 0, 0)"));
-  insert_batch.BindText(1, batch.key.agency);
-  insert_batch.BindText(2, batch.key.source);
-  insert_batch.BindText(3, batch.key.batch_id);
-  insert_batch.BindInt(4, absl::ToUnixSeconds(absl::Now()));
-  RECKON_RETURN_IF_ERROR(insert_batch.Step("insert batch").status());
-  result.sequence = sqlite3_last_insert_rowid(writer_);
+  {
+    RECKON_ASSIGN_OR_RETURN(Statement * insert_batch,
+                            WriterStatement(kInsertBatch));
+    ResetOnExit reset(insert_batch);
+    insert_batch->BindText(1, batch.key.agency);
+    insert_batch->BindText(2, batch.key.source);
+    insert_batch->BindText(3, batch.key.batch_id);
+    insert_batch->BindInt(4, absl::ToUnixSeconds(absl::Now()));
+    RECKON_RETURN_IF_ERROR(insert_batch->Step("insert batch").status());
+    result.sequence = sqlite3_last_insert_rowid(writer_);
+  }
 
-  // OR IGNORE: a record id the source already has is skipped (and rejected
-  // below), never replaced: raw records are immutable.
-  RECKON_ASSIGN_OR_RETURN(
-      Statement insert_record,
-      Statement::Prepare(
-          writer_,
-          "INSERT OR IGNORE INTO records (batch_sequence, batch_index, source, "
-          "source_record_id, given_name, surname, patronymic, full_name, sex, "
-          "birth_date, nationality, passport_no, region, sector, "
-          "registered_on, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-          "?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
   std::vector<RecordRejection> rejections = batch.rejections;
-  std::string extra;
-  for (const IndexedRecord& item : batch.records) {
-    const Record& record = item.record;
-    extra = EncodeExtra(record.extra);
-    insert_record.BindInt(1, result.sequence);
-    insert_record.BindInt(2, item.index);
-    insert_record.BindText(3, record.source);
-    insert_record.BindText(4, record.source_record_id);
-    for (size_t i = 0; i < kFieldCount; ++i) {
-      insert_record.BindText(static_cast<int>(5 + i), record.fields[i]);
-    }
-    insert_record.BindBlob(16, extra);
-    RECKON_RETURN_IF_ERROR(insert_record.Step("insert record").status());
-    insert_record.Reset();
-    if (sqlite3_changes(writer_) == 0) {
-      rejections.push_back(
-          {.index = item.index,
-           .source_record_id = record.source_record_id,
-           .field = "source_record_id",
-           .message = absl::StrCat("record id already stored for source \"",
-                                   record.source, "\"")});
-    } else {
-      ++result.accepted;
+  // The row each record was stored in (its assignment's key).
+  std::vector<int64_t> rows;
+  if (!batch.assignments.empty()) rows.reserve(batch.records.size());
+  {
+    RECKON_ASSIGN_OR_RETURN(Statement * insert_record,
+                            WriterStatement(kInsertRecord));
+    ResetOnExit reset(insert_record);
+    std::string extra;
+    for (const IndexedRecord& item : batch.records) {
+      const Record& record = item.record;
+      extra.clear();
+      AppendExtra(record.extra, &extra);
+      insert_record->BindInt(1, result.sequence);
+      insert_record->BindInt(2, item.index);
+      insert_record->BindText(3, record.source);
+      insert_record->BindText(4, record.source_record_id);
+      for (size_t i = 0; i < kFieldCount; ++i) {
+        insert_record->BindText(static_cast<int>(5 + i), record.fields[i]);
+      }
+      insert_record->BindBlob(16, extra);
+      RECKON_RETURN_IF_ERROR(insert_record->Step("insert record").status());
+      insert_record->Reset();
+      if (sqlite3_changes(writer_) == 0) {
+        rejections.push_back(
+            {.index = item.index,
+             .source_record_id = record.source_record_id,
+             .field = "source_record_id",
+             .message = absl::StrCat("record id already stored for source \"",
+                                     record.source, "\"")});
+      } else {
+        ++result.accepted;
+        if (!batch.assignments.empty()) {
+          rows.push_back(sqlite3_last_insert_rowid(writer_));
+        }
+      }
     }
   }
 
@@ -513,52 +726,69 @@ absl::StatusOr<CommitResult> SqliteStore::CommitLocked(
             [](const RecordRejection& a, const RecordRejection& b) {
               return a.index < b.index;
             });
-  RECKON_ASSIGN_OR_RETURN(
-      Statement insert_rejection,
-      Statement::Prepare(writer_,
-                         "INSERT OR IGNORE INTO batch_rejections "
-                         "(batch_sequence, batch_index, source_record_id, "
-                         "field, message) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  for (const RecordRejection& rejection : rejections) {
-    insert_rejection.BindInt(1, result.sequence);
-    insert_rejection.BindInt(2, rejection.index);
-    insert_rejection.BindText(3, rejection.source_record_id);
-    insert_rejection.BindText(4, rejection.field);
-    insert_rejection.BindText(5, rejection.message);
-    RECKON_RETURN_IF_ERROR(insert_rejection.Step("insert rejection").status());
-    insert_rejection.Reset();
+  if (!rejections.empty()) {
+    RECKON_ASSIGN_OR_RETURN(Statement * insert_rejection,
+                            WriterStatement(kInsertRejection));
+    ResetOnExit reset(insert_rejection);
+    for (const RecordRejection& rejection : rejections) {
+      insert_rejection->BindInt(1, result.sequence);
+      insert_rejection->BindInt(2, rejection.index);
+      insert_rejection->BindText(3, rejection.source_record_id);
+      insert_rejection->BindText(4, rejection.field);
+      insert_rejection->BindText(5, rejection.message);
+      RECKON_RETURN_IF_ERROR(
+          insert_rejection->Step("insert rejection").status());
+      insert_rejection->Reset();
+    }
   }
   // The batch's assignments go in its own transaction only when every
   // record is stored: they were resolved assuming so.
   if (!batch.assignments.empty() &&
       rejections.size() == batch.rejections.size()) {
-    RECKON_RETURN_IF_ERROR(InsertAssignments(writer_, batch.assignments));
-    RECKON_RETURN_IF_ERROR(RaiseSequence(writer_, batch.next_entity));
+    RECKON_ASSIGN_OR_RETURN(Statement * insert,
+                            WriterStatement(kInsertAssignmentByRow));
+    ResetOnExit reset(insert);
+    // Every record is stored (so rows[i] is records[i]'s row); an
+    // assignment in another order finds its record's row by id.
+    absl::flat_hash_map<absl::string_view, int64_t> row_of;
+    if (!AssignmentsInRecordOrder(batch)) {
+      row_of.reserve(rows.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        row_of[batch.records[i].record.source_record_id] = rows[i];
+      }
+    }
+    for (size_t i = 0; i < batch.assignments.size(); ++i) {
+      const EntityAssignment& assignment = batch.assignments[i];
+      insert->BindInt(1, row_of.empty()
+                             ? rows[i]
+                             : row_of.at(assignment.source_record_id));
+      insert->BindText(2, assignment.entity_id);
+      RECKON_RETURN_IF_ERROR(insert->Step("insert assignment").status());
+      insert->Reset();
+    }
+    RECKON_ASSIGN_OR_RETURN(Statement * raise, WriterStatement(kRaiseSequence));
+    RECKON_RETURN_IF_ERROR(RaiseSequence(*raise, batch.next_entity));
     result.assignments_stored = true;
   }
   result.rejected = static_cast<int64_t>(rejections.size());
   result.rejections = std::move(rejections);
 
-  RECKON_ASSIGN_OR_RETURN(
-      Statement update_batch,
-      Statement::Prepare(writer_,
-                         "UPDATE batches SET accepted = ?1, rejected = ?2 "
-                         "WHERE sequence = ?3"));
-  update_batch.BindInt(1, result.accepted);
-  update_batch.BindInt(2, result.rejected);
-  update_batch.BindInt(3, result.sequence);
-  RECKON_RETURN_IF_ERROR(update_batch.Step("update batch").status());
-
-  RECKON_ASSIGN_OR_RETURN(
-      Statement count,
-      Statement::Prepare(
-          writer_,
-          "INSERT INTO source_counts (source, records, batches) "
-          "VALUES (?1, ?2, 1) ON CONFLICT (source) DO UPDATE SET "
-          "records = records + excluded.records, batches = batches + 1"));
-  count.BindText(1, batch.key.source);
-  count.BindInt(2, result.accepted);
-  RECKON_RETURN_IF_ERROR(count.Step("count records").status());
+  {
+    RECKON_ASSIGN_OR_RETURN(Statement * update_batch,
+                            WriterStatement(kUpdateBatch));
+    ResetOnExit reset(update_batch);
+    update_batch->BindInt(1, result.accepted);
+    update_batch->BindInt(2, result.rejected);
+    update_batch->BindInt(3, result.sequence);
+    RECKON_RETURN_IF_ERROR(update_batch->Step("update batch").status());
+  }
+  {
+    RECKON_ASSIGN_OR_RETURN(Statement * count, WriterStatement(kCountRecords));
+    ResetOnExit reset(count);
+    count->BindText(1, batch.key.source);
+    count->BindInt(2, result.accepted);
+    RECKON_RETURN_IF_ERROR(count->Step("count records").status());
+  }
   return result;
 }
 
@@ -719,7 +949,10 @@ absl::StatusOr<int64_t> SqliteStore::SaveRelink(
     const int64_t number = sqlite3_last_insert_rowid(writer_);
     RECKON_RETURN_IF_ERROR(Exec(writer_, "DELETE FROM entity_assignments",
                                 "clear assignments"));
-    RECKON_RETURN_IF_ERROR(InsertAssignments(writer_, assignments));
+    RECKON_ASSIGN_OR_RETURN(Statement * insert_assignment,
+                            WriterStatement(kInsertAssignment));
+    RECKON_RETURN_IF_ERROR(
+        InsertAssignments(writer_, *insert_assignment, assignments));
     RECKON_ASSIGN_OR_RETURN(
         Statement change,
         Statement::Prepare(writer_,
@@ -736,7 +969,8 @@ absl::StatusOr<int64_t> SqliteStore::SaveRelink(
       RECKON_RETURN_IF_ERROR(change.Step("insert entity change").status());
       change.Reset();
     }
-    RECKON_RETURN_IF_ERROR(RaiseSequence(writer_, next_entity));
+    RECKON_ASSIGN_OR_RETURN(Statement * raise, WriterStatement(kRaiseSequence));
+    RECKON_RETURN_IF_ERROR(RaiseSequence(*raise, next_entity));
     return number;
   };
   absl::StatusOr<int64_t> result = write();
@@ -754,8 +988,14 @@ absl::Status SqliteStore::SaveAssignments(
   absl::MutexLock lock(&write_mu_);
   RECKON_RETURN_IF_ERROR(
       Exec(writer_, "BEGIN IMMEDIATE", "begin assignments"));
-  absl::Status status = InsertAssignments(writer_, assignments);
-  if (status.ok()) status = RaiseSequence(writer_, next_entity);
+  auto write = [&]() -> absl::Status {
+    RECKON_ASSIGN_OR_RETURN(Statement * insert,
+                            WriterStatement(kInsertAssignment));
+    RECKON_RETURN_IF_ERROR(InsertAssignments(writer_, *insert, assignments));
+    RECKON_ASSIGN_OR_RETURN(Statement * raise, WriterStatement(kRaiseSequence));
+    return RaiseSequence(*raise, next_entity);
+  };
+  absl::Status status = write();
   if (!status.ok()) {
     Exec(writer_, "ROLLBACK", "rollback").IgnoreError();
     return status;
@@ -809,8 +1049,9 @@ absl::Status SqliteStore::ForEachAssignment(
     RECKON_ASSIGN_OR_RETURN(
         Statement rows,
         Statement::Prepare(reader_,
-                           "SELECT source, source_record_id, entity_id FROM "
-                           "entity_assignments"));
+                           "SELECT r.source, r.source_record_id, "
+                           "a.entity_id FROM entity_assignments a JOIN "
+                           "records r ON r.record_seq = a.record_seq"));
     while (true) {
       RECKON_ASSIGN_OR_RETURN(bool row, rows.Step("read assignments"));
       if (!row) return absl::OkStatus();

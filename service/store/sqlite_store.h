@@ -5,6 +5,10 @@
 // - A batch is committed in one transaction with synchronous=FULL: once
 //   CommitBatch returns OK the batch survives kill -9 and power loss, and a
 //   crash at any moment leaves either the whole batch or none of it.
+//   CommitBatches commits several batches in one transaction (one fsync for
+//   all): each gets the result it would have had committed alone after the
+//   ones before it, and a crash or an SQLite failure leaves all of them or
+//   none.
 // - Batches are idempotent by (agency, source, batch id): committing the same
 //   key again stores nothing and returns the first commit's result with
 //   `duplicate` set, so a resubmitted batch is never counted twice.
@@ -21,7 +25,8 @@
 // Commits are serialized on one write connection; reads use a separate
 // connection and see the last committed state (WAL readers never wait for
 // the writer). A thread of the store's own copies the log into the
-// database (passive WAL checkpoints) beside the commits, never inside one.
+// database (passive WAL checkpoints) beside the commits, never inside one:
+// once the log holds `checkpoint_log_pages` pages, or when commits pause.
 // Several processes may open the same directory: SQLite's
 // locking serializes their writes (waiting up to `busy_timeout_ms`).
 #ifndef RECKON_SERVICE_STORE_SQLITE_STORE_H_
@@ -46,6 +51,9 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace reckon::store {
+
+class Statement;
+class StatementCache;
 
 // Identifies a batch for idempotency.
 struct BatchKey {
@@ -75,7 +83,8 @@ struct IndexedRecord {
 
 // Resolution state (schema version 3 on): which entity each stored record
 // belongs to, the relinks that decided it, and the merges and splits each
-// relink made relative to the entities before it.
+// relink made relative to the entities before it. An assignment names a
+// stored record (from version 5 it is kept by the record's row).
 struct EntityAssignment {
   std::string source;
   std::string source_record_id;
@@ -172,6 +181,12 @@ struct ResolutionState {
 struct StoreOptions {
   // Milliseconds a commit waits for another process's write lock.
   int busy_timeout_ms = 10000;
+  // The log is copied into the database once it holds this many pages
+  // (4 KiB each), or after a second without commits. A page written by
+  // several commits in between is copied once: at a million records each
+  // batch rewrites about a thousand pages of the index of record ids, many
+  // of them the same from batch to batch.
+  int checkpoint_log_pages = 16384;
 };
 
 class SqliteStore {
@@ -194,6 +209,17 @@ class SqliteStore {
   // record breaks a REQUIRES of BatchToCommit (nothing is written), or
   // kUnavailable/kInternal if SQLite fails (the transaction is rolled back).
   absl::StatusOr<CommitResult> CommitBatch(const BatchToCommit& batch);
+
+  // Commits `batches` in order in ONE transaction (group commit: one fsync
+  // for all of them). Result i is batch i's: what CommitBatch would have
+  // returned had the batches been committed one after another (a batch
+  // whose key an earlier one of the group has is a duplicate of it, counted
+  // once). A batch that breaks a REQUIRES gets kInvalidArgument and is left
+  // out; if SQLite fails for any batch, the transaction is rolled back and
+  // every other batch gets that error too, saying so: none of them is
+  // written.
+  std::vector<absl::StatusOr<CommitResult>> CommitBatches(
+      const std::vector<const BatchToCommit*>& batches);
 
   // Whether a batch with `key` is committed (as of the last commit). A
   // cheap look-up, for callers that prepare work a duplicate would waste.
@@ -219,12 +245,15 @@ class SqliteStore {
   // In one transaction: replaces every entity assignment with
   // `assignments`, adds `relink` (its number is returned) with `changes`,
   // and raises the entity sequence to `next_entity` (it never goes down).
+  // kInvalidArgument (nothing written) if an assignment names a record not
+  // stored.
   absl::StatusOr<int64_t> SaveRelink(
       const RelinkRow& relink, const std::vector<EntityAssignment>& assignments,
       const std::vector<EntityChange>& changes, int64_t next_entity);
 
   // In one transaction: inserts or replaces `assignments` (records resolved
   // between relinks) and raises the entity sequence to `next_entity`.
+  // kInvalidArgument (nothing written) if one names a record not stored.
   absl::Status SaveAssignments(const std::vector<EntityAssignment>& assignments,
                                int64_t next_entity);
 
@@ -245,15 +274,21 @@ class SqliteStore {
 
  private:
   SqliteStore(std::string path, sqlite3* writer, sqlite3* reader,
-              sqlite3* checkpointer);
+              sqlite3* checkpointer, int checkpoint_log_pages);
 
   // Wakes the checkpointer after a commit.
   void NoteCommit() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
+  // SQLite's WAL hook on the writer: the log's size after each commit.
+  static int OnWalCommit(void* store, sqlite3* db, const char* name,
+                         int log_pages);
   // The checkpointer thread: a passive checkpoint after each round of
   // commits, until the store closes.
   void RunCheckpoints() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
 
   absl::StatusOr<CommitResult> CommitLocked(const BatchToCommit& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The writer's prepared statements, kept for its lifetime.
+  absl::StatusOr<Statement*> WriterStatement(const char* sql)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<std::optional<CommitResult>> FindCommitted(
       sqlite3* db, const BatchKey& key);
@@ -261,6 +296,8 @@ class SqliteStore {
   const std::string path_;
   absl::Mutex write_mu_;
   sqlite3* const writer_ ABSL_GUARDED_BY(write_mu_);
+  std::unique_ptr<StatementCache> writer_statements_
+      ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;
   sqlite3* const reader_ ABSL_GUARDED_BY(read_mu_);
   // Used by the checkpointer thread only.
@@ -269,6 +306,9 @@ class SqliteStore {
   // Held while a checkpoint runs (the thread's or Checkpoint()'s).
   absl::Mutex checkpointing_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
   uint64_t commits_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
+  // Pages in the log after the last commit (as the WAL hook said).
+  int log_pages_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
+  const int checkpoint_log_pages_;
   bool stop_checkpoints_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   std::thread checkpoint_thread_;
 };

@@ -2,6 +2,9 @@
 // over loopback, Relink as an operation, Resolve, GetEntity, Explain and
 // Estimate, batches resolved as they commit, and entity ids that survive a
 // second relink and a restart.
+#include <sqlite3.h>
+
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -106,6 +109,96 @@ std::set<std::string> Members(const v1::Entity& entity) {
   return members;
 }
 
+// SubmitBatch without expectations: the status and the response.
+grpc::Status Submit(Clients& clients, const std::string& source,
+                    const std::string& batch_id,
+                    const std::vector<Record>& records,
+                    v1::SubmitBatchResponse* response) {
+  v1::SubmitBatchRequest request;
+  request.set_agency(source);
+  request.mutable_batch()->set_batch_id(batch_id);
+  request.mutable_batch()->set_source(source);
+  for (const Record& record : records) {
+    service::RecordToProto(record, request.mutable_batch()->add_records());
+  }
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  return clients.ingest->SubmitBatch(&context, request, response);
+}
+
+// A connection of the test's own to the daemon's database, outside the
+// daemon: to hold the write lock (so that the daemon's batches queue up
+// behind a commit that waits for it) and to add a trigger.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& data_dir) {
+    const std::string path = data_dir + "/reckon.db";
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+  void Exec(const std::string& sql) {
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// The group_batches of the daemon's batch_resolved log lines that have one
+// (batches resolved before their commit), in log order.
+std::vector<int> GroupSizes(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::vector<int> sizes;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"batch_resolved\"") == std::string::npos) continue;
+    const size_t at = line.find("\"group_batches\":");
+    if (at == std::string::npos) continue;
+    sizes.push_back(std::stoi(line.substr(at + 16)));
+  }
+  return sizes;
+}
+
+// Waits (up to a minute) until the daemon serves every record of
+// `batches`: a batch resolved before its commit is served from the moment
+// it is indexed, so this says it has reached the commit queue (it is
+// queued in the same locked section, right after; the caller allows a
+// moment for that). Polling, not a fixed sleep, so that a loaded machine
+// cannot reorder the batches a test means to queue one after another.
+bool WaitUntilServed(Clients& clients,
+                     const std::vector<const std::vector<Record>*>& batches) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < give_up) {
+    bool all = true;
+    for (const std::vector<Record>* batch : batches) {
+      for (const Record& record : *batch) {
+        v1::Entity entity;
+        all = all && GetEntity(clients, record, &entity).ok();
+      }
+    }
+    if (all) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
+}
+
+// A new record of its own: values no scenario person has.
+Record Stranger(const std::string& source, const std::string& id,
+                const std::string& surname) {
+  Record record;
+  record.source = source;
+  record.source_record_id = id;
+  record.Set(Field::kGivenName, "Qwzrtxq");
+  record.Set(Field::kSurname, surname);
+  record.Set(Field::kBirthDate, "1911-11-11");
+  return record;
+}
+
 class ResolutionTest : public ::testing::Test {
  protected:
   ResolutionTest() : dir_("resolution") {
@@ -123,6 +216,15 @@ class ResolutionTest : public ::testing::Test {
     }
   }
   std::string data() const { return dir_.path() + "/data"; }
+  // Stores every scenario record (one batch "b1" per source) and relinks.
+  void StoreAllAndRelink(Clients& clients) {
+    for (const auto& [source, records] : by_source_) {
+      SubmitRecords(clients, source, "b1", records);
+    }
+    const v1::Operation relinked = RelinkAndWait(clients);
+    ASSERT_EQ(relinked.state(), v1::Operation::STATE_SUCCEEDED)
+        << relinked.error_message();
+  }
   std::string log(int n) const {
     return absl::StrCat(dir_.path(), "/reckond", n, ".log");
   }
@@ -361,12 +463,7 @@ TEST_F(ResolutionTest, IndexRebuiltWhenACommitStoresLessThanWasIndexed) {
   auto daemon = Daemon::Start(data(), log(0));
   ASSERT_THAT(daemon, IsOk());
   auto clients = std::make_unique<Clients>(**daemon);
-  for (const auto& [source, records] : by_source_) {
-    SubmitRecords(*clients, source, "b1", records);
-  }
-  const v1::Operation first = RelinkAndWait(*clients);
-  ASSERT_EQ(first.state(), v1::Operation::STATE_SUCCEEDED)
-      << first.error_message();
+  ASSERT_NO_FATAL_FAILURE(StoreAllAndRelink(*clients));
 
   Record behind;
   behind.source = "late";
@@ -487,6 +584,252 @@ TEST_F(ResolutionTest, IndexRebuiltWhenACommitStoresLessThanWasIndexed) {
   EXPECT_EQ(late, (std::map<std::string, std::string>{
                       {"late-1", behind_entity.entity_id()},
                       {"late-2", fresh_entity.entity_id()}}));
+}
+
+// Group commit: batches indexed while an earlier batch's commit waits (here
+// for a write lock the test holds) are committed together in one
+// transaction once it is done, each with its own reply after that durable
+// commit; a batch id submitted twice inside the group is stored once and
+// both replies are its first commit's; a batch that cannot be resolved
+// first (a record id already stored) rides in the same group and is
+// resolved after.
+TEST_F(ResolutionTest, BatchesQueuedBehindACommitLandTogetherWithOwnResults) {
+  auto daemon = Daemon::Start(data(), log(0));
+  ASSERT_THAT(daemon, IsOk());
+  auto clients = std::make_unique<Clients>(**daemon);
+  ASSERT_NO_FATAL_FAILURE(StoreAllAndRelink(*clients));
+
+  Record known = all_[20];
+  known.source = "late";
+  known.source_record_id = "k-1";
+  const std::vector<Record> g0 = {Stranger("late", "g0-1", "Alpha"),
+                                  Stranger("late", "g0-2", "Alphb")};
+  const std::vector<Record> g1 = {known, Stranger("late", "g1-2", "Beta")};
+  const std::vector<Record> g2 = {Stranger("late", "g2-1", "Gamma"),
+                                  Stranger("late", "g2-2", "Gammb"),
+                                  Stranger("late", "g2-3", "Delta")};
+  // g0-1 is stored (by g0) before this batch commits: rejected.
+  const std::vector<Record> g3 = {Stranger("late", "g0-1", "Epsilon"),
+                                  Stranger("late", "g3-2", "Zeta")};
+  RawDatabase raw(data());
+  raw.Exec("BEGIN IMMEDIATE");
+  v1::SubmitBatchResponse r0, r1, r2, r2_again, r3;
+  grpc::Status s0, s1, s2, s2_again, s3;
+  std::thread t0([&] { s0 = Submit(*clients, "late", "g0", g0, &r0); });
+  // g0 indexed and waiting for the lock, alone in its group.
+  const bool g0_queued = WaitUntilServed(*clients, {&g0});
+  absl::SleepFor(absl::Milliseconds(300));
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { s1 = Submit(*clients, "late", "g1", g1, &r1); });
+  threads.emplace_back([&] { s2 = Submit(*clients, "late", "g2", g2, &r2); });
+  threads.emplace_back(
+      [&] { s2_again = Submit(*clients, "late", "g2", g2, &r2_again); });
+  threads.emplace_back([&] { s3 = Submit(*clients, "late", "g3", g3, &r3); });
+  // All four queued behind g0: g1 and one g2 are indexed first (served);
+  // the other g2 and g3 are not (their records are in the index already,
+  // or stored) and queue after a lookup, given a second.
+  const bool others_queued = WaitUntilServed(*clients, {&g1, &g2});
+  absl::SleepFor(absl::Seconds(1));
+  raw.Exec("ROLLBACK");
+  t0.join();
+  for (std::thread& thread : threads) thread.join();
+
+  ASSERT_TRUE(g0_queued);
+  ASSERT_TRUE(others_queued);
+  ASSERT_TRUE(s0.ok()) << s0.error_message();
+  ASSERT_TRUE(s1.ok()) << s1.error_message();
+  ASSERT_TRUE(s2.ok()) << s2.error_message();
+  ASSERT_TRUE(s2_again.ok()) << s2_again.error_message();
+  ASSERT_TRUE(s3.ok()) << s3.error_message();
+  EXPECT_EQ(r0.accepted(), 2);
+  EXPECT_EQ(r1.accepted(), 2);
+  EXPECT_EQ(r1.rejected(), 0);
+  EXPECT_EQ(r2.accepted(), 3);
+  EXPECT_EQ(r2_again.accepted(), 3);
+  EXPECT_EQ(r2_again.sequence(), r2.sequence());
+  EXPECT_NE(r2.duplicate(), r2_again.duplicate());  // one of them first
+  EXPECT_EQ(r3.accepted(), 1);
+  ASSERT_EQ(r3.rejected(), 1);
+  EXPECT_EQ(r3.errors(0).source_record_id(), "g0-1");
+  EXPECT_FALSE(r0.duplicate() || r1.duplicate() || r3.duplicate());
+  // In queue order, after g0.
+  EXPECT_GT(r1.sequence(), r0.sequence());
+  EXPECT_GT(r3.sequence(), r0.sequence());
+  // g0 alone, then one transaction for the four others: g1 and the first
+  // g2 were resolved before it and log its size.
+  EXPECT_THAT(GroupSizes(log(0)), ::testing::ElementsAre(1, 4, 4));
+
+  // Every new record is served, and stored with the entity it is served in;
+  // the known person's values joined their entity.
+  v1::Entity known_entity;
+  ASSERT_TRUE(GetEntity(*clients, all_[20], &known_entity).ok());
+  std::map<std::string, std::string> served;
+  for (const auto* batch : {&g0, &g1, &g2, &g3}) {
+    for (const Record& record : *batch) {
+      if (record.Get(Field::kSurname) == "Epsilon") continue;  // rejected
+      v1::Entity entity;
+      ASSERT_TRUE(GetEntity(*clients, record, &entity).ok())
+          << record.source_record_id;
+      served[record.source_record_id] = entity.entity_id();
+    }
+  }
+  EXPECT_EQ(served["k-1"], known_entity.entity_id());
+  clients.reset();
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+
+  auto store = store::SqliteStore::Open(data());
+  ASSERT_THAT(store, IsOk());
+  auto stats = (*store)->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->batches, 3 + 4);
+  EXPECT_EQ(stats->records, static_cast<int64_t>(all_.size()) + 8);
+  std::map<std::string, std::string> stored;
+  ASSERT_THAT((*store)->ForEachAssignment(
+                  [&](const store::EntityAssignment& row) {
+                    if (row.source == "late") {
+                      stored[row.source_record_id] = row.entity_id;
+                    }
+                    return absl::OkStatus();
+                  }),
+              IsOk());
+  EXPECT_EQ(stored, served);
+}
+
+// A group's transaction that fails (a trigger refuses one record of one of
+// its batches) stores nothing of any batch in the group: each gets an
+// error, the index (which held them) is marked stale and rebuilt from the
+// store, and afterwards the index, the records and the assignments agree.
+TEST_F(ResolutionTest, AFailedGroupCommitStoresNoneOfItAndTheIndexIsRebuilt) {
+  auto daemon = Daemon::Start(data(), log(0));
+  ASSERT_THAT(daemon, IsOk());
+  auto clients = std::make_unique<Clients>(**daemon);
+  ASSERT_NO_FATAL_FAILURE(StoreAllAndRelink(*clients));
+
+  const std::vector<Record> g0 = {Stranger("late", "g0-1", "Alpha")};
+  const std::vector<Record> g1 = {Stranger("late", "g1-1", "Beta"),
+                                  Stranger("late", "g1-2", "Betb")};
+  const std::vector<Record> g2 = {Stranger("late", "g2-1", "Gamma"),
+                                  Stranger("late", "g2-2", "Poison")};
+  const std::vector<Record> g3 = {Stranger("late", "g3-1", "Delta")};
+  RawDatabase raw(data());
+  raw.Exec(
+      "CREATE TRIGGER refuse_poison BEFORE INSERT ON records "
+      "WHEN NEW.surname = 'Poison' "
+      "BEGIN SELECT RAISE(ABORT, 'poison refused'); END;");
+  raw.Exec("BEGIN IMMEDIATE");
+  v1::SubmitBatchResponse r0, r1, r2, r3;
+  grpc::Status s0, s1, s2, s3;
+  std::thread t0([&] { s0 = Submit(*clients, "late", "g0", g0, &r0); });
+  const bool g0_queued = WaitUntilServed(*clients, {&g0});
+  absl::SleepFor(absl::Milliseconds(300));
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { s1 = Submit(*clients, "late", "g1", g1, &r1); });
+  threads.emplace_back([&] { s2 = Submit(*clients, "late", "g2", g2, &r2); });
+  threads.emplace_back([&] { s3 = Submit(*clients, "late", "g3", g3, &r3); });
+  // All three indexed first (new records), so queued behind g0.
+  const bool others_queued = WaitUntilServed(*clients, {&g1, &g2, &g3});
+  absl::SleepFor(absl::Milliseconds(300));
+  raw.Exec("ROLLBACK");
+  t0.join();
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_TRUE(g0_queued);
+  ASSERT_TRUE(others_queued);
+
+  ASSERT_TRUE(s0.ok()) << s0.error_message();
+  EXPECT_EQ(r0.accepted(), 1);
+  for (const grpc::Status* status : {&s1, &s2, &s3}) {
+    EXPECT_EQ(status->error_code(), grpc::StatusCode::INTERNAL)
+        << status->error_message();
+  }
+  // SQLite's words go to the log only: the refused record's batch, and the
+  // two others that failed with it.
+  {
+    std::ifstream in(log(0));
+    int refused = 0, with_it = 0, rebuilt = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("\"internal_error\"") != std::string::npos) {
+        if (line.find("poison refused") != std::string::npos) ++refused;
+        if (line.find("none of them was stored") != std::string::npos) {
+          ++with_it;
+        }
+      }
+      if (line.find("\"commit_after_index_failed\"") != std::string::npos) {
+        ++rebuilt;
+      }
+    }
+    EXPECT_EQ(refused, 3);  // the two others quote it
+    EXPECT_EQ(with_it, 2);
+    EXPECT_EQ(rebuilt, 3);
+  }
+
+  // Reads answer UNAVAILABLE until the rebuilt index serves; then the
+  // group's records are unknown and g0's served.
+  v1::Entity entity;
+  const absl::Time give_up = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < give_up) {
+    const grpc::Status status = GetEntity(*clients, g0[0], &entity);
+    if (status.ok()) break;
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << status.error_message();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  const std::string g0_entity = entity.entity_id();
+  EXPECT_FALSE(g0_entity.empty());
+  for (const auto* batch : {&g1, &g2, &g3}) {
+    for (const Record& record : *batch) {
+      EXPECT_EQ(GetEntity(*clients, record, &entity).error_code(),
+                grpc::StatusCode::NOT_FOUND)
+          << record.source_record_id;
+    }
+  }
+
+  // Without the trigger the same batches commit (none is a duplicate) and
+  // are resolved.
+  raw.Exec("DROP TRIGGER refuse_poison");
+  for (const auto& [id, batch] :
+       std::vector<std::pair<std::string, const std::vector<Record>*>>{
+           {"g1", &g1}, {"g2", &g2}, {"g3", &g3}}) {
+    v1::SubmitBatchResponse response;
+    const grpc::Status status = Submit(*clients, "late", id, *batch, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(response.duplicate());
+    EXPECT_EQ(response.accepted(), static_cast<int64_t>(batch->size()));
+  }
+  std::map<std::string, std::string> served;
+  for (const auto* batch : {&g0, &g1, &g2, &g3}) {
+    for (const Record& record : *batch) {
+      ASSERT_TRUE(GetEntity(*clients, record, &entity).ok())
+          << record.source_record_id;
+      served[record.source_record_id] = entity.entity_id();
+    }
+  }
+  EXPECT_EQ(served["g0-1"], g0_entity);
+  clients.reset();
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+
+  auto store = store::SqliteStore::Open(data());
+  ASSERT_THAT(store, IsOk());
+  auto stats = (*store)->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->batches, 3 + 4);
+  EXPECT_EQ(stats->records, static_cast<int64_t>(all_.size()) + 6);
+  auto state = (*store)->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->assignments, stats->records);
+  // The first relink and the rebuild.
+  ASSERT_TRUE(state->last_relink.has_value());
+  EXPECT_EQ(state->last_relink->relink, 2);
+  std::map<std::string, std::string> stored;
+  ASSERT_THAT((*store)->ForEachAssignment(
+                  [&](const store::EntityAssignment& row) {
+                    if (row.source == "late") {
+                      stored[row.source_record_id] = row.entity_id;
+                    }
+                    return absl::OkStatus();
+                  }),
+              IsOk());
+  EXPECT_EQ(stored, served);
 }
 
 }  // namespace

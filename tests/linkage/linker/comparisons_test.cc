@@ -695,7 +695,26 @@ std::vector<int> ExpectOverlayMatchesJoint(const LinkerConfig& config,
   const auto last = static_cast<uint32_t>(sets.joint.size - 1);  // reversed
   std::vector<int> first_levels(8, 0);
   int mismatches = 0;
+  std::vector<uint8_t> all(overlay.size());
+  EXPECT_EQ(overlay.size(), config.comparisons.size());
+  if (overlay.size() != config.comparisons.size()) return first_levels;
   for (const auto& [a, b] : CrossPairs(sets)) {
+    // All levels in one call equal the per-comparison ones.
+    if (b < split) {
+      overlay.CrossLevels(a - split, b, all.data());
+    } else {
+      overlay.WithinLevels(a - split, b - split, all.data());
+    }
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      const uint8_t single = b < split
+                                 ? overlay.Level(c, a - split, b)
+                                 : overlay.LevelWithin(c, a - split, b - split);
+      if (all[c] != single && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of joint records " << a
+                      << " and " << b << ": all-levels call " << int{all[c]}
+                      << ", per-comparison call " << int{single};
+      }
+    }
     for (size_t c = 0; c < config.comparisons.size(); ++c) {
       const uint8_t want = (*joint)[c]->Level(a, b);
       const uint8_t got = b < split ? overlay.Level(c, a - split, b)
@@ -799,6 +818,83 @@ LinkerConfig EveryKindConfig() {
   config.comparisons.push_back(region);
   config.comparisons.push_back(sector);
   return config;
+}
+
+// An overlay over comparators made over the first `made` records of
+// `sets.base` and extended with the rest (appended as the resolver indexes
+// a batch: their values are not interned, their passports have no id)
+// gives the joint levels, per comparison and in one call, against records
+// of either kind.
+void ExpectOverlayOnExtendedMatchesJoint(
+    const LinkerConfig& config, const std::vector<Record>& records,
+    const std::vector<std::string>& sources, const SplitSets& sets,
+    size_t made) {
+  auto normalizer = NameNormalizer::Create();
+  ASSERT_TRUE(normalizer.ok()) << normalizer.status();
+  const std::vector<Record> first(
+      records.begin(), records.begin() + static_cast<std::ptrdiff_t>(made));
+  const std::vector<Record> appended(
+      records.begin() + static_cast<std::ptrdiff_t>(made),
+      records.begin() + static_cast<std::ptrdiff_t>(sets.split));
+  absl::StatusOr<PreparedRecords> grown =
+      PrepareRecords(first, sources, config, **normalizer, ExecOptions());
+  absl::StatusOr<PreparedRecords> more =
+      PrepareRecords(appended, sources, config, **normalizer, ExecOptions());
+  ASSERT_TRUE(grown.ok() && more.ok());
+  auto joint = MakeComparators(config, sets.joint);
+  auto comparators = MakeComparators(config, *grown);
+  ASSERT_TRUE(joint.ok() && comparators.ok());
+  AppendRecords(*more, &*grown);
+  for (auto& comparator : *comparators) comparator->Extend();
+  ASSERT_EQ(grown->size, sets.split);
+  const ComparatorOverlay overlay(*comparators, sets.small);
+  std::vector<uint8_t> all(overlay.size());
+  int mismatches = 0;
+  int against_appended = 0;
+  for (const auto& [a, b] : CrossPairs(sets)) {
+    if (b >= sets.split) continue;
+    against_appended += b >= made ? 1 : 0;
+    overlay.CrossLevels(a - sets.split, b, all.data());
+    for (size_t c = 0; c < config.comparisons.size(); ++c) {
+      const uint8_t want = (*joint)[c]->Level(a, b);
+      const uint8_t single = overlay.Level(c, a - sets.split, b);
+      if ((single != want || all[c] != want) && ++mismatches <= 10) {
+        ADD_FAILURE() << config.comparisons[c].name << " of joint records " << a
+                      << " and " << b << (b >= made ? " (appended)" : "")
+                      << ": overlay level " << int{single} << ", all-levels "
+                      << int{all[c]} << ", joint " << int{want} << " ("
+                      << (*joint)[c]->Describe(a) << " | "
+                      << (*joint)[c]->Describe(b) << ")";
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(against_appended, 100);
+}
+
+TEST(ComparatorOverlayTest, MatchesOneJointSetOverExtendedComparators) {
+  const LinkerConfig config = EveryKindConfig();
+  SynthOptions options;
+  options.people = 900;
+  options.sources = 4;
+  options.noise = NoiseLevel::kHigh;
+  options.heterogeneity = Heterogeneity::kStrong;
+  options.seed = 4242;
+  absl::StatusOr<Scenario> scenario = GenerateScenario(options);
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  std::vector<Record> records;
+  std::vector<int64_t> person;
+  for (const SynthRecord& record : scenario->records) {
+    records.push_back(record.record);
+    person.push_back(record.person);
+  }
+  // Made over the first half, extended to three quarters; the last
+  // quarter is the overlay.
+  const size_t split = records.size() * 3 / 4;
+  const SplitSets sets = PrepareSplit(records, std::move(person), split,
+                                      scenario->sources, config);
+  ExpectOverlayOnExtendedMatchesJoint(config, records, scenario->sources, sets,
+                                      records.size() / 2);
 }
 
 TEST(ComparatorOverlayTest, MatchesOneJointSetAtMediumNoise) {

@@ -212,6 +212,84 @@ TEST(TrainingTest, RecoversMWhereBlockingHidesMatches) {
   }
 }
 
+// A name block whose pairs are of two kinds: records with a patronymic
+// (half the pairs matches) and records without one (one pair in ten a
+// match: common names crowd a block with namesakes). The session trains
+// the patronymic and the passport. Pairs with a passport alone fit any
+// match share, so EM over every pair bends the passport's m to reconcile
+// the two shares; over the pairs with both observed it recovers m.
+TEST(TrainingTest, PairsWithOneObservedComparisonDoNotBendM) {
+  LinkerConfig config;
+  auto spec_of = [](std::string name, Field field, ComparatorKind kind) {
+    ComparisonSpec spec;
+    spec.name = std::move(name);
+    spec.field = FieldRef::Of(field);
+    spec.kind = kind;
+    return spec;
+  };
+  config.comparisons = {
+      spec_of("surname", Field::kSurname, ComparatorKind::kName),
+      spec_of("patronymic", Field::kPatronymic, ComparatorKind::kName),
+      spec_of("passport_no", Field::kPassportNo, ComparatorKind::kPassport),
+  };
+  config.blocking_keys = {
+      {"surname", {{FieldRef::Of(Field::kSurname), KeyTransform::kPhonetic}}}};
+  const std::vector<double> m_patronymic = {0.8, 0.1, 0.05, 0.05};
+  const std::vector<double> u_patronymic = {0.02, 0.02, 0.06, 0.90};
+  const std::vector<double> m_passport = {0.9, 0.04, 0.03, 0.03};
+  const std::vector<double> u_passport = {1e-5, 1e-5, 1e-5, 0.99997};
+  absl::StatusOr<PatternCodec> codec = PatternCodec::Create({4, 4, 4});
+  ASSERT_TRUE(codec.ok());
+  std::map<uint32_t, double> expected;
+  auto add = [&](double matches, double others, bool with_patronymic) {
+    for (uint8_t pat = 0; pat < 4; ++pat) {
+      for (uint8_t pass = 0; pass < 4; ++pass) {
+        const double pm = with_patronymic ? m_patronymic[pat] : 1.0;
+        const double pu = with_patronymic ? u_patronymic[pat] : 1.0;
+        const std::vector<uint8_t> levels = {
+            0, static_cast<uint8_t>(with_patronymic ? pat : 4), pass};
+        expected[codec->Encode(levels)] += matches * pm * m_passport[pass] +
+                                           others * pu * u_passport[pass];
+      }
+      if (!with_patronymic) break;
+    }
+  };
+  add(10'000, 10'000, /*with_patronymic=*/true);
+  add(10'000, 90'000, /*with_patronymic=*/false);
+  std::vector<PatternCount> counts;
+  for (const auto& [pattern, n] : expected) {
+    const auto count = static_cast<uint64_t>(std::llround(n));
+    if (count > 0) counts.push_back({pattern, count});
+  }
+  TrainingCounts training;
+  training.joint = counts;
+  training.per_key = {counts};
+  FellegiSunterModel model;
+  for (size_t c = 0; c < config.comparisons.size(); ++c) {
+    ComparisonModel comparison;
+    comparison.name = config.comparisons[c].name;
+    for (int l = 0; l < 4; ++l) {
+      comparison.level_names.push_back("level" + std::to_string(l));
+    }
+    comparison.u_random = c == 0   ? std::vector<double>{0.01, 0.01, 0.03, 0.95}
+                          : c == 1 ? u_patronymic
+                                   : u_passport;
+    comparison.u = comparison.u_random;
+    model.comparisons.push_back(std::move(comparison));
+  }
+  absl::StatusOr<std::vector<TrainingSession>> sessions =
+      TrainModel(config, *codec, training, &model);
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  ASSERT_EQ(sessions->size(), 2u);
+  // Trained on the 20,000 pairs with both comparisons observed.
+  EXPECT_NEAR(static_cast<double>((*sessions)[1].pairs), 20'000, 10);
+  EXPECT_NEAR((*sessions)[1].lambda, 0.5, 0.01);
+  for (size_t l = 0; l < 4; ++l) {
+    EXPECT_NEAR(model.comparisons[2].m[l], m_passport[l], 0.005) << l;
+    EXPECT_NEAR(model.comparisons[1].m[l], m_patronymic[l], 0.005) << l;
+  }
+}
+
 TEST(TrainingTest, NothingToTrainOnIsAFailedPrecondition) {
   const World world = MakeWorld();
   absl::StatusOr<PatternCodec> codec = PatternCodec::Create(world.levels);

@@ -1,5 +1,6 @@
 #include "linkage/score/fellegi_sunter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -180,6 +181,59 @@ TEST(EmTest, GroupUKeepsSharedGroupFromInflatingNameAgreement) {
   ungrouped.lambda = 0.5;
   ASSERT_TRUE(TrainByEm(*codec, counts, options, &ungrouped).ok());
   EXPECT_GT(ungrouped.lambda, truth.lambda + 0.005);
+}
+
+// Pairs blocked on names all share a group (namesakes share a
+// nationality), and a session that ignores the group comparison (its
+// agreement says nothing there) must still weigh their name levels with the
+// group's u: with the u of all pairs it took agreeing non-matches for
+// matches. Counts from a block where every pair agrees on the group.
+TEST(EmTest, IgnoredGroupComparisonStillSelectsTheGroupsU) {
+  FellegiSunterModel truth;
+  truth.comparisons.push_back(Comparison({0.98, 0.02}, {0.25, 0.75}));
+  truth.comparisons.push_back(Comparison({0.6, 0.3, 0.1}, {0.004, 0.006, 0.99}));
+  truth.comparisons.push_back(Comparison({0.8, 0.2}, {0.01, 0.99}));
+  truth.comparisons[1].u_same_group = {0.05, 0.10, 0.85};
+  truth.group_comparison = 0;
+  truth.lambda = 0.1;
+  auto codec = PatternCodec::Create({2, 3, 2});
+  ASSERT_TRUE(codec.ok());
+  std::vector<PatternCount> counts;
+  for (uint8_t name = 0; name < 3; ++name) {
+    for (uint8_t date = 0; date < 2; ++date) {
+      const double pm = truth.lambda * truth.comparisons[1].m[name] *
+                        truth.comparisons[2].m[date];
+      const double pu = (1.0 - truth.lambda) *
+                        truth.comparisons[1].u_same_group[name] *
+                        truth.comparisons[2].u[date];
+      const std::vector<uint8_t> levels = {0, name, date};
+      counts.push_back({codec->Encode(levels),
+                        static_cast<uint64_t>(std::llround((pm + pu) * 1e9))});
+    }
+  }
+  std::sort(counts.begin(), counts.end(),
+            [](const PatternCount& x, const PatternCount& y) {
+              return x.pattern < y.pattern;
+            });
+  EmOptions options;
+  options.max_iterations = 3000;
+  options.tolerance = 1e-10;
+  options.fix_u = true;
+  options.ignored = {true, false, false};
+  FellegiSunterModel model = truth;
+  InitializeM(&model);
+  model.lambda = 0.5;
+  const std::vector<double> group_m = model.comparisons[0].m;
+  ASSERT_TRUE(TrainByEm(*codec, counts, options, &model).ok());
+  EXPECT_NEAR(model.lambda, truth.lambda, 1e-3);
+  for (size_t c = 1; c < 3; ++c) {
+    for (size_t l = 0; l < truth.comparisons[c].m.size(); ++l) {
+      EXPECT_NEAR(model.comparisons[c].m[l], truth.comparisons[c].m[l], 2e-3)
+          << "comparison " << c << " level " << l;
+    }
+  }
+  // The ignored comparison's m stays as it was.
+  EXPECT_EQ(model.comparisons[0].m, group_m);
 }
 
 // Pattern counts drawn exactly from a known mixture: EM with the true u

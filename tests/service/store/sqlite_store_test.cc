@@ -358,6 +358,14 @@ TEST(SqliteStoreTest, MigratesAVersionThreeStoreDroppingTheEntityIndex) {
     absl::StrAppend(&up_to_three, std::string(SchemaMigrations()[v]));
   }
   absl::StrAppend(&up_to_three,
+                  "INSERT INTO batches VALUES (1, 'labour', 'labour', 'old', "
+                  "1000, 1, 0);"
+                  "INSERT INTO records (batch_sequence, batch_index, source, "
+                  "source_record_id, given_name, surname, patronymic, "
+                  "full_name, sex, birth_date, nationality, passport_no, "
+                  "region, sector, registered_on, extra) VALUES (1, 0, "
+                  "'labour', 'L1', '', 'Aliyev', '', '', '', '', '', '', '', "
+                  "'', '', x'');"
                   "INSERT INTO entity_assignments VALUES ('labour', 'L1', "
                   "'E00000007');"
                   "UPDATE entity_id_sequence SET next = 8;"
@@ -368,7 +376,7 @@ TEST(SqliteStoreTest, MigratesAVersionThreeStoreDroppingTheEntityIndex) {
   ASSERT_NE(store, nullptr);
   auto stats = store->Stats();
   ASSERT_THAT(stats, IsOk());
-  EXPECT_EQ(stats->schema_version, 4);
+  EXPECT_EQ(stats->schema_version, kSchemaVersion);
   auto state = store->LoadResolutionState();
   ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->next_entity, 8);
@@ -387,6 +395,77 @@ TEST(SqliteStoreTest, MigratesAVersionThreeStoreDroppingTheEntityIndex) {
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
   sqlite3_finalize(stmt);
   sqlite3_close(db);
+}
+
+// A version-4 store (assignments keyed by record id) gets its assignments
+// keyed by the records' rows; an assignment of no stored record is dropped.
+TEST(SqliteStoreTest, MigratesAVersionFourStoreKeyingAssignmentsByRow) {
+  TempDir dir("migrate4");
+  std::filesystem::create_directories(dir.path());
+  std::string up_to_four = "BEGIN;";
+  for (size_t v = 0; v < 4; ++v) {
+    absl::StrAppend(&up_to_four, std::string(SchemaMigrations()[v]));
+  }
+  absl::StrAppend(
+      &up_to_four,
+      "INSERT INTO batches VALUES (1, 'labour', 'labour', 'old', 1000, 2, 0);"
+      "INSERT INTO records (record_seq, batch_sequence, batch_index, source, "
+      "source_record_id, given_name, surname, patronymic, full_name, sex, "
+      "birth_date, nationality, passport_no, region, sector, registered_on, "
+      "extra) VALUES "
+      "(1, 1, 0, 'labour', 'L1', '', 'Aliyev', '', '', '', '', '', '', '', "
+      "'', '', x''),"
+      "(2, 1, 1, 'labour', 'L2', '', 'Huseynov', '', '', '', '', '', '', '', "
+      "'', '', x'');"
+      "INSERT INTO source_counts VALUES ('labour', 2, 1);"
+      "INSERT INTO entity_assignments VALUES ('labour', 'L2', 'E00000003'),"
+      "('labour', 'L1', 'E00000002'), ('labour', 'gone', 'E00000009');"
+      "UPDATE entity_id_sequence SET next = 10;"
+      "PRAGMA user_version=4; COMMIT;");
+  RawExec(dir.db(), up_to_four);
+
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  auto stats = store->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->schema_version, 5);
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->assignments, 2);
+  EXPECT_EQ(state->next_entity, 10);
+  std::map<std::string, std::string> rows;
+  ASSERT_THAT(store->ForEachAssignment([&](const EntityAssignment& a) {
+    rows[absl::StrCat(a.source, "/", a.source_record_id)] = a.entity_id;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_EQ(rows, (std::map<std::string, std::string>{
+                      {"labour/L1", "E00000002"}, {"labour/L2", "E00000003"}}));
+  // New batches' assignments and a relink's go by row as well.
+  BatchToCommit batch = MakeBatch("labour", "labour", "new", 0, 2);
+  batch.assignments = {{"labour", "r1", "E00000011"},
+                       {"labour", "r0", "E00000002"}};  // not in batch order
+  batch.next_entity = 12;
+  auto committed = store->CommitBatch(batch);
+  ASSERT_THAT(committed, IsOk());
+  EXPECT_TRUE(committed->assignments_stored);
+  rows.clear();
+  ASSERT_THAT(store->ForEachAssignment([&](const EntityAssignment& a) {
+    rows[a.source_record_id] = a.entity_id;
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_EQ(rows, (std::map<std::string, std::string>{{"L1", "E00000002"},
+                                                      {"L2", "E00000003"},
+                                                      {"r0", "E00000002"},
+                                                      {"r1", "E00000011"}}));
+  // An assignment of a record not in the batch is refused before writing.
+  BatchToCommit stray = MakeBatch("labour", "labour", "stray", 5, 1);
+  stray.assignments = {{"labour", "L1", "E00000004"}};
+  EXPECT_THAT(store->CommitBatch(stray),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not a record of the batch")));
+  EXPECT_THAT(store->HasBatch(stray.key), IsOkAndHolds(false));
 }
 
 TEST(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
@@ -531,7 +610,7 @@ TEST(SqliteStoreTest, KeepsEntityAssignmentsRelinksAndTheirChanges) {
   EXPECT_EQ(fresh->next_entity, 1);
   EXPECT_EQ(fresh->assignments, 0);
 
-  ASSERT_THAT(store->CommitBatch(MakeBatch("labour", "labour", "b", 0, 3)),
+  ASSERT_THAT(store->CommitBatch(MakeBatch("labour", "labour", "b", 0, 4)),
               IsOk());
   RelinkRow row{.started_unix = 10, .finished_unix = 12, .records = 3,
                 .entities = 2, .candidate_pairs = 3, .links = 1};
@@ -544,6 +623,12 @@ TEST(SqliteStoreTest, KeepsEntityAssignmentsRelinksAndTheirChanges) {
   // Between relinks: one more record, and the sequence only goes up.
   ASSERT_THAT(store->SaveAssignments({{"labour", "r3", "E3"}}, 4), IsOk());
   ASSERT_THAT(store->SaveAssignments({}, 2), IsOk());
+  // An assignment names a stored record.
+  EXPECT_THAT(store->SaveAssignments({{"labour", "r3", "E5"},
+                                      {"labour", "r99", "E5"}},
+                                     9),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("\"r99\"")));
   auto state = store->LoadResolutionState();
   ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->next_entity, 4);
@@ -638,6 +723,129 @@ TEST(SqliteStoreTest, StoresABatchsAssignmentsWithItsRecords) {
   state = store->LoadResolutionState();
   ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->next_entity, 9);
+}
+
+// Several batches in one transaction: each gets its own result, as if
+// committed one after another; a key twice in the group is one batch.
+TEST(SqliteStoreTest, GroupCommitGivesEachBatchItsOwnResult) {
+  TempDir dir("group");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  BatchToCommit first = MakeBatch("labour", "labour", "b1", 0, 3);  // r0-r2
+  first.assignments = {{"labour", "r0", "E1"},
+                       {"labour", "r1", "E1"},
+                       {"labour", "r2", "E2"}};
+  first.next_entity = 3;
+  // r2 is first's: rejected; r3 stored.
+  BatchToCommit second = MakeBatch("labour", "labour", "b2", 2, 2);
+  second.rejections = {{.index = 5,
+                        .source_record_id = "r9",
+                        .field = "birth_date",
+                        .message = "not a date"}};
+  BatchToCommit again = MakeBatch("labour", "labour", "b1", 10, 1);
+  BatchToCommit other = MakeBatch("interior", "interior", "b1", 0, 2);
+  BatchToCommit invalid = MakeBatch("labour", "labour", "b3", 20, 1);
+  invalid.records[0].record.source = "interior";
+  std::vector<absl::StatusOr<CommitResult>> results =
+      store->CommitBatches({&first, &second, &again, &invalid, &other});
+  ASSERT_THAT(results, SizeIs(5));
+  ASSERT_THAT(results[0], IsOk());
+  EXPECT_FALSE(results[0]->duplicate);
+  EXPECT_EQ(results[0]->sequence, 1);
+  EXPECT_EQ(results[0]->accepted, 3);
+  EXPECT_EQ(results[0]->rejected, 0);
+  EXPECT_TRUE(results[0]->assignments_stored);
+  ASSERT_THAT(results[1], IsOk());
+  EXPECT_EQ(results[1]->sequence, 2);
+  EXPECT_EQ(results[1]->accepted, 1);
+  EXPECT_EQ(results[1]->rejected, 2);
+  ASSERT_THAT(results[1]->rejections, SizeIs(2));
+  EXPECT_EQ(results[1]->rejections[0].index, 0);
+  EXPECT_EQ(results[1]->rejections[0].source_record_id, "r2");
+  EXPECT_EQ(results[1]->rejections[1].index, 5);
+  // The first batch's key again, within the same transaction: its result.
+  ASSERT_THAT(results[2], IsOk());
+  EXPECT_TRUE(results[2]->duplicate);
+  EXPECT_EQ(results[2]->sequence, 1);
+  EXPECT_EQ(results[2]->accepted, 3);
+  EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("not the batch's source")));
+  ASSERT_THAT(results[4], IsOk());
+  EXPECT_EQ(results[4]->sequence, 3);
+  EXPECT_EQ(results[4]->accepted, 2);
+
+  auto stats = store->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->batches, 3);
+  EXPECT_EQ(stats->records, 6);
+  ASSERT_THAT(stats->sources, SizeIs(2));
+  EXPECT_EQ(stats->sources[1].source, "labour");
+  EXPECT_EQ(stats->sources[1].records, 4);
+  EXPECT_EQ(stats->sources[1].batches, 2);
+  EXPECT_THAT(store->HasBatch({"labour", "labour", "b3"}), IsOkAndHolds(false));
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->assignments, 3);
+  EXPECT_EQ(state->next_entity, 3);
+  // Resubmitted later: still the first commit's result.
+  auto later = store->CommitBatch(MakeBatch("labour", "labour", "b2", 2, 2));
+  ASSERT_THAT(later, IsOk());
+  EXPECT_TRUE(later->duplicate);
+  EXPECT_EQ(later->sequence, 2);
+  EXPECT_EQ(later->rejected, 2);
+}
+
+// When SQLite fails for one batch of a group (here a trigger refuses one
+// record), the whole transaction is rolled back: no batch of the group is
+// stored, each says so, and the same batches commit later.
+TEST(SqliteStoreTest, AFailedGroupCommitStoresNoBatchOfTheGroup) {
+  TempDir dir("group_failure");
+  auto store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_THAT(store->CommitBatch(MakeBatch("labour", "labour", "b0", 100, 2)),
+              IsOk());
+  RawExec(dir.db(),
+          "CREATE TRIGGER refuse_poison BEFORE INSERT ON records "
+          "WHEN NEW.surname = 'poison' "
+          "BEGIN SELECT RAISE(ABORT, 'poison refused'); END;");
+  BatchToCommit first = MakeBatch("labour", "labour", "b1", 0, 2);
+  first.assignments = {{"labour", "r0", "E5"}, {"labour", "r1", "E5"}};
+  first.next_entity = 6;
+  BatchToCommit poisoned = MakeBatch("labour", "labour", "b2", 2, 2);
+  poisoned.records[1].record.Set(Field::kSurname, "poison");
+  BatchToCommit third = MakeBatch("interior", "interior", "b3", 0, 1);
+  std::vector<absl::StatusOr<CommitResult>> results =
+      store->CommitBatches({&first, &poisoned, &third});
+  ASSERT_THAT(results, SizeIs(3));
+  EXPECT_THAT(results[1], StatusIs(absl::StatusCode::kInternal,
+                                   HasSubstr("poison refused")));
+  for (size_t i : {0u, 2u}) {
+    EXPECT_THAT(results[i],
+                StatusIs(absl::StatusCode::kInternal,
+                         HasSubstr("none of them was stored")));
+  }
+  auto stats = store->Stats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->batches, 1);
+  EXPECT_EQ(stats->records, 2);
+  EXPECT_THAT(store->HasBatch(first.key), IsOkAndHolds(false));
+  EXPECT_THAT(store->HasBatch(third.key), IsOkAndHolds(false));
+  auto state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->assignments, 0);
+  EXPECT_EQ(state->next_entity, 1);
+
+  // The store is usable: without the poisoned batch the others commit.
+  results = store->CommitBatches({&first, &third});
+  ASSERT_THAT(results[0], IsOk());
+  EXPECT_FALSE(results[0]->duplicate);
+  EXPECT_EQ(results[0]->accepted, 2);
+  ASSERT_THAT(results[1], IsOk());
+  EXPECT_EQ(results[1]->accepted, 1);
+  state = store->LoadResolutionState();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->assignments, 2);
+  EXPECT_EQ(state->next_entity, 6);
 }
 
 }  // namespace
