@@ -281,8 +281,9 @@ class SqliteStore {
   // SQLite's WAL hook on the writer: the log's size after each commit.
   static int OnWalCommit(void* store, sqlite3* db, const char* name,
                          int log_pages);
-  // The checkpointer thread: a passive checkpoint after each round of
-  // commits, until the store closes.
+  // The checkpointer thread: a passive checkpoint once the log holds
+  // checkpoint_log_pages pages or commits have paused for a second, until
+  // the store closes.
   void RunCheckpoints() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
 
   absl::StatusOr<CommitResult> CommitLocked(const BatchToCommit& batch)

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "linkage/estimate/linkage_uncertainty.h"
@@ -21,11 +22,13 @@ using ::testing::HasSubstr;
 // Records 0..n-1, record r in source r % sources, each its own given entity.
 LinkedRecords Records(int n, int sources) {
   LinkedRecords link;
-  for (int s = 0; s < sources; ++s) link.sources.push_back("s" + std::to_string(s));
+  for (int s = 0; s < sources; ++s) {
+    link.sources.push_back(absl::StrCat("s", s));
+  }
   for (int r = 0; r < n; ++r) {
     link.record_source.push_back(static_cast<uint32_t>(r % sources));
     link.record_entity.push_back(static_cast<uint32_t>(r));
-    link.entity_ids.push_back("E" + std::to_string(r));
+    link.entity_ids.push_back(absl::StrCat("E", r));
   }
   return link;
 }
@@ -132,7 +135,7 @@ LinkedRecords ThreeRegisters(double p_true, double p_false) {
         }
       }
       first.push_back(records.front());
-      link.entity_ids.push_back("E" + std::to_string(entity++));
+      link.entity_ids.push_back(absl::StrCat("E", entity++));
     }
   }
   for (size_t i = 0; i + 1 < first.size(); i += 2) {
@@ -193,7 +196,7 @@ LinkedRecords FieldByRegister() {
       link.record_source.push_back(1);
       link.record_entity.push_back(e);
     }
-    link.entity_ids.push_back("E" + std::to_string(e));
+    link.entity_ids.push_back(absl::StrCat("E", e));
     link.attributes[0].push_back(in_b ? (e % 3 == 0 ? "trade" : "construction") : "");
     link.attributes[1].push_back(e % 2 == 0 ? "TUR" : "GEO");
   }
