@@ -33,11 +33,9 @@ void AddNameFields(const FieldRef& field, absl::flat_hash_set<std::string>* out)
 }
 
 // Per comparison, how much a session's pairs tell about its m: the expected
-// number of matches (under `model`) in which the comparison is observed
-// along with at least one other comparison the session trains. With u
-// known, a comparison observed alone cannot separate matches from
-// non-matches (any match share fits its level counts), so pairs where it
-// is the only evidence say nothing about its m.
+// number of matches (under `model`) in which the comparison is observed.
+// `counts` holds only pairs with two or more comparisons the session trains
+// observed (WithTwoObserved says why the others cannot count).
 std::vector<double> MatchEvidence(const PatternCodec& codec,
                                   std::span<const PatternCount> counts,
                                   const std::vector<bool>& ignored,
@@ -49,16 +47,13 @@ std::vector<double> MatchEvidence(const PatternCodec& codec,
   for (const PatternCount& entry : counts) {
     codec.Decode(entry.pattern, levels);
     double weight = prior;
-    int observed = 0;
     // As in TrainByEm: the group is read even when the session ignores
     // the group comparison.
     const bool same_group = model.SameGroup(levels);
     for (size_t c = 0; c < n; ++c) {
       if (ignored[c] || levels[c] >= model.comparisons[c].levels()) continue;
-      ++observed;
       weight += model.comparisons[c].Weight(levels[c], same_group);
     }
-    if (observed < 2) continue;
     const double matches =
         static_cast<double>(entry.count) / (1.0 + std::exp2(-weight));
     for (size_t c = 0; c < n; ++c) {

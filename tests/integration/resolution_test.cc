@@ -187,6 +187,20 @@ bool WaitUntilServed(Clients& clients,
   return false;
 }
 
+// The stored entity id of each record of `source`, by record id.
+std::map<std::string, std::string> AssignmentsOf(store::SqliteStore& store,
+                                                 const std::string& source) {
+  std::map<std::string, std::string> out;
+  EXPECT_THAT(store.ForEachAssignment([&](const store::EntityAssignment& row) {
+                if (row.source == source) {
+                  out[row.source_record_id] = row.entity_id;
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  return out;
+}
+
 // A new record of its own: values no scenario person has.
 Record Stranger(const std::string& source, const std::string& id,
                 const std::string& surname) {
@@ -683,16 +697,7 @@ TEST_F(ResolutionTest, BatchesQueuedBehindACommitLandTogetherWithOwnResults) {
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->batches, 3 + 4);
   EXPECT_EQ(stats->records, static_cast<int64_t>(all_.size()) + 8);
-  std::map<std::string, std::string> stored;
-  ASSERT_THAT((*store)->ForEachAssignment(
-                  [&](const store::EntityAssignment& row) {
-                    if (row.source == "late") {
-                      stored[row.source_record_id] = row.entity_id;
-                    }
-                    return absl::OkStatus();
-                  }),
-              IsOk());
-  EXPECT_EQ(stored, served);
+  EXPECT_EQ(AssignmentsOf(**store, "late"), served);
 }
 
 // A group's transaction that fails (a trigger refuses one record of one of
@@ -820,16 +825,7 @@ TEST_F(ResolutionTest, AFailedGroupCommitStoresNoneOfItAndTheIndexIsRebuilt) {
   // The first relink and the rebuild.
   ASSERT_TRUE(state->last_relink.has_value());
   EXPECT_EQ(state->last_relink->relink, 2);
-  std::map<std::string, std::string> stored;
-  ASSERT_THAT((*store)->ForEachAssignment(
-                  [&](const store::EntityAssignment& row) {
-                    if (row.source == "late") {
-                      stored[row.source_record_id] = row.entity_id;
-                    }
-                    return absl::OkStatus();
-                  }),
-              IsOk());
-  EXPECT_EQ(stored, served);
+  EXPECT_EQ(AssignmentsOf(**store, "late"), served);
 }
 
 }  // namespace

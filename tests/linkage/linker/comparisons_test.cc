@@ -785,38 +785,25 @@ void ExpectExtendedMatchesJoint(const LinkerConfig& config, SplitSets sets) {
 // values than a record's row has slots for (the last keeps its own column).
 LinkerConfig EveryKindConfig() {
   LinkerConfig config = DefaultLinkerConfig();
-  ComparisonSpec full;
-  full.name = "full_name";
-  full.field = FieldRef::Of(Field::kFullName);
-  full.kind = ComparatorKind::kName;
-  full.similarity_levels = {0.92, 0.80};
-  ComparisonSpec any = full;
-  any.name = "any_name";
-  any.field = FieldRef::AnyName();
-  ComparisonSpec nationality;
-  nationality.name = "nationality_text";
-  nationality.field = FieldRef::Of(Field::kNationality);
-  nationality.kind = ComparatorKind::kString;
-  nationality.term_frequency_adjust = true;
-  ComparisonSpec sex;
-  sex.name = "sex_exact";
-  sex.field = FieldRef::Of(Field::kSex);
-  sex.kind = ComparatorKind::kExact;
-  config.comparisons.push_back(full);
-  config.comparisons.push_back(any);
-  ComparisonSpec region;
-  region.name = "region";
-  region.field = FieldRef::Of(Field::kRegion);
-  region.kind = ComparatorKind::kString;
-  region.term_frequency_adjust = true;
-  ComparisonSpec sector;
-  sector.name = "sector";
-  sector.field = FieldRef::Of(Field::kSector);
-  sector.kind = ComparatorKind::kExact;
-  config.comparisons.push_back(nationality);
-  config.comparisons.push_back(sex);
-  config.comparisons.push_back(region);
-  config.comparisons.push_back(sector);
+  auto add = [&](std::string name, FieldRef field, ComparatorKind kind,
+                 bool term_frequency_adjust) -> ComparisonSpec& {
+    ComparisonSpec& spec = config.comparisons.emplace_back();
+    spec.name = std::move(name);
+    spec.field = std::move(field);
+    spec.kind = kind;
+    spec.term_frequency_adjust = term_frequency_adjust;
+    return spec;
+  };
+  add("full_name", FieldRef::Of(Field::kFullName), ComparatorKind::kName,
+      false)
+      .similarity_levels = {0.92, 0.80};
+  add("any_name", FieldRef::AnyName(), ComparatorKind::kName, false)
+      .similarity_levels = {0.92, 0.80};
+  add("nationality_text", FieldRef::Of(Field::kNationality),
+      ComparatorKind::kString, true);
+  add("sex_exact", FieldRef::Of(Field::kSex), ComparatorKind::kExact, false);
+  add("region", FieldRef::Of(Field::kRegion), ComparatorKind::kString, true);
+  add("sector", FieldRef::Of(Field::kSector), ComparatorKind::kExact, false);
   return config;
 }
 

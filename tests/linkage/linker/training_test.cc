@@ -47,6 +47,14 @@ TEST(TrainingTest, SessionsLeaveOutWhatTheirKeyFixes) {
                                    "nationality"));
 }
 
+ComparisonSpec Spec(std::string name, Field field, ComparatorKind kind) {
+  ComparisonSpec spec;
+  spec.name = std::move(name);
+  spec.field = FieldRef::Of(field);
+  spec.kind = kind;
+  return spec;
+}
+
 // A world of record pairs with known m and u for three comparisons:
 // surname (exact, close, similar, different), birth date (exact,
 // year_off_by_one or different) and passport (exact, different or missing).
@@ -58,17 +66,10 @@ struct World {
 
 World MakeWorld() {
   World world;
-  auto comparison = [](std::string name, Field field, ComparatorKind kind) {
-    ComparisonSpec spec;
-    spec.name = std::move(name);
-    spec.field = FieldRef::Of(field);
-    spec.kind = kind;
-    return spec;
-  };
   world.config.comparisons = {
-      comparison("surname", Field::kSurname, ComparatorKind::kName),
-      comparison("birth_date", Field::kBirthDate, ComparatorKind::kDate),
-      comparison("passport_no", Field::kPassportNo, ComparatorKind::kPassport),
+      Spec("surname", Field::kSurname, ComparatorKind::kName),
+      Spec("birth_date", Field::kBirthDate, ComparatorKind::kDate),
+      Spec("passport_no", Field::kPassportNo, ComparatorKind::kPassport),
   };
   world.config.blocking_keys = {
       {"surname_birth_year",
@@ -220,17 +221,10 @@ TEST(TrainingTest, RecoversMWhereBlockingHidesMatches) {
 // the two shares; over the pairs with both observed it recovers m.
 TEST(TrainingTest, PairsWithOneObservedComparisonDoNotBendM) {
   LinkerConfig config;
-  auto spec_of = [](std::string name, Field field, ComparatorKind kind) {
-    ComparisonSpec spec;
-    spec.name = std::move(name);
-    spec.field = FieldRef::Of(field);
-    spec.kind = kind;
-    return spec;
-  };
   config.comparisons = {
-      spec_of("surname", Field::kSurname, ComparatorKind::kName),
-      spec_of("patronymic", Field::kPatronymic, ComparatorKind::kName),
-      spec_of("passport_no", Field::kPassportNo, ComparatorKind::kPassport),
+      Spec("surname", Field::kSurname, ComparatorKind::kName),
+      Spec("patronymic", Field::kPatronymic, ComparatorKind::kName),
+      Spec("passport_no", Field::kPassportNo, ComparatorKind::kPassport),
   };
   config.blocking_keys = {
       {"surname", {{FieldRef::Of(Field::kSurname), KeyTransform::kPhonetic}}}};
